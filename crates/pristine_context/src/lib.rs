@@ -1,0 +1,1 @@
+//! The build context: which files Docker sends, and build discovery.

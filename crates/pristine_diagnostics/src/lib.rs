@@ -1,0 +1,1 @@
+//! Diagnostics model shared by every input kind.

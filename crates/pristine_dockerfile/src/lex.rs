@@ -1,0 +1,1 @@
+//! BuildKit shell-word lexer (`frontend/dockerfile/shell/lex.go`).

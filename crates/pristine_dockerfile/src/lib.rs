@@ -1,0 +1,3 @@
+//! A BuildKit-exact Dockerfile parser. No I/O.
+
+pub mod lex;

@@ -1,0 +1,1 @@
+//! `.dockerignore` reading and matching exactly as modern BuildKit does. No I/O.
