@@ -1,1 +1,3 @@
 //! The build context: which files Docker sends, and build discovery.
+
+pub mod discover;
