@@ -1,0 +1,219 @@
+//! The one table of rules: stable code, kebab-case name, family, default severity, fix
+//! availability, the equivalent hadolint / BuildKit checks, and the user documentation.
+//!
+//! A rule is declared in its own file with [`declare_rule!`]; its doc comment *is* the text
+//! `pristine rule NAME` prints. Adding a rule = one file + one line in [`registry!`] below.
+
+use pristine_diagnostics::{Diagnostic, RuleRef, Severity};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Which input a rule looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// The Dockerfile (`DF`).
+    Dockerfile,
+    /// The `.dockerignore` file (`DI`).
+    Ignore,
+    /// The files of the build context (`CX`).
+    Context,
+}
+
+/// Whether a rule can offer a fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixAvailability {
+    Always,
+    Sometimes,
+    None,
+}
+
+/// Everything known about a rule that does not depend on a finding.
+#[derive(Debug, Serialize)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub family: Family,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    /// hadolint rule codes this rule covers (`DL3042`, `SC2086`).
+    pub hadolint: &'static [&'static str],
+    /// BuildKit check names this rule covers (`JSONArgsRecommended`).
+    pub buildkit: &'static [&'static str],
+    /// One line, shown in `pristine rules`.
+    pub summary: &'static str,
+    /// The rule's doc comment, Markdown, each line with the single leading space that `///`
+    /// leaves; use [`RuleMeta::explain`].
+    #[serde(skip)]
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The documentation as Markdown.
+    pub fn explain(&self) -> String {
+        let mut out = String::with_capacity(self.doc.len());
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    pub const fn rule_ref(&self) -> RuleRef {
+        RuleRef {
+            code: self.code,
+            name: self.name,
+        }
+    }
+}
+
+/// Implemented by every rule struct through [`declare_rule!`].
+pub trait RuleMetadata {
+    const META: RuleMeta;
+}
+
+/// Declares a rule: its doc comment becomes both the Rust docs and the user documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub(crate) struct $name:ident {
+            code: $code:literal,
+            name: $kebab:literal,
+            family: $family:ident,
+            severity: $severity:ident,
+            fix: $fix:ident,
+            hadolint: [$($hadolint:literal),* $(,)?],
+            buildkit: [$($buildkit:literal),* $(,)?],
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) struct $name;
+
+        impl $crate::registry::RuleMetadata for $name {
+            const META: $crate::registry::RuleMeta = $crate::registry::RuleMeta {
+                code: $code,
+                name: $kebab,
+                family: $crate::registry::Family::$family,
+                severity: pristine_diagnostics::Severity::$severity,
+                fix: $crate::registry::FixAvailability::$fix,
+                hadolint: &[$($hadolint),*],
+                buildkit: &[$($buildkit),*],
+                summary: $summary,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+macro_rules! registry {
+    ($($variant:ident => $path:path,)*) => {
+        /// Every rule pristine has.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $($variant,)*
+        }
+
+        impl Rule {
+            /// All rules, in code order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            pub fn meta(self) -> &'static RuleMeta {
+                match self {
+                    $(Rule::$variant => {
+                        const META: RuleMeta = <$path as RuleMetadata>::META;
+                        &META
+                    })*
+                }
+            }
+        }
+    };
+}
+
+use crate::rules::{context, dockerfile, ignore};
+
+registry! {
+    InvalidSyntax => dockerfile::invalid_syntax::InvalidSyntax,
+    EmptyContinuationLine => dockerfile::empty_continuation_line::EmptyContinuationLine,
+    InvalidIgnorePattern => ignore::invalid_ignore_pattern::InvalidIgnorePattern,
+    UnreadableContextEntry => context::unreadable_context_entry::UnreadableContextEntry,
+    SpecialFileInContext => context::special_file_in_context::SpecialFileInContext,
+    NonUtf8ContextPath => context::non_utf8_context_path::NonUtf8ContextPath,
+}
+
+impl Rule {
+    /// Looks a rule up by code (`DF001`, case-insensitive) or name (`invalid-syntax`).
+    pub fn from_code_or_name(key: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|rule| {
+            let meta = rule.meta();
+            meta.code.eq_ignore_ascii_case(key) || meta.name == key
+        })
+    }
+
+    /// A diagnostic of this rule with its default severity.
+    pub fn diagnostic(self, message: impl Into<String>, file: impl Into<PathBuf>) -> Diagnostic {
+        let meta = self.meta();
+        Diagnostic::new(meta.rule_ref(), meta.severity, message, file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for rule in Rule::ALL {
+            let meta = rule.meta();
+            assert!(codes.insert(meta.code), "duplicate code {}", meta.code);
+            assert!(names.insert(meta.name), "duplicate name {}", meta.name);
+            let prefix = match meta.family {
+                Family::Dockerfile => "DF",
+                Family::Ignore => "DI",
+                Family::Context => "CX",
+            };
+            assert!(
+                meta.code.starts_with(prefix),
+                "{} in {:?}",
+                meta.code,
+                meta.family
+            );
+            assert!(
+                meta.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                meta.name
+            );
+            assert_eq!(Rule::from_code_or_name(meta.name), Some(*rule));
+            assert_eq!(
+                Rule::from_code_or_name(&meta.code.to_lowercase()),
+                Some(*rule)
+            );
+        }
+    }
+
+    #[test]
+    fn docs_have_the_fixed_sections() {
+        for rule in Rule::ALL {
+            let doc = rule.meta().explain();
+            for section in ["## What it does", "## Why is this bad?", "## References"] {
+                assert!(
+                    doc.contains(section),
+                    "{}: missing {section}",
+                    rule.meta().name
+                );
+            }
+            if rule.meta().fix != FixAvailability::None {
+                assert!(doc.contains("## Fix safety"), "{}", rule.meta().name);
+            }
+            assert!(!rule.meta().summary.ends_with('.'), "{}", rule.meta().name);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! One file per rule, grouped by the input they look at.
+
+pub(crate) mod context;
+pub(crate) mod dockerfile;
+pub(crate) mod ignore;
