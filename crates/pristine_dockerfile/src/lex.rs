@@ -172,6 +172,10 @@ pub enum LexErrorKind {
         /// The word after `?`, or BuildKit's default message.
         message: String,
     },
+    /// More than [`MAX_NESTING`] substitutions inside one another. Not a BuildKit error: Go's
+    /// growable stacks accept any depth, but a native stack does not, so we stop early.
+    #[error("substitutions nested too deeply (more than {MAX_NESTING})")]
+    TooDeep,
     /// The shell pattern of `${v#…}`, `${v%…}` or `${v/…/…}` could not be converted.
     #[error("invalid pattern ({pattern}) in substitution: {reason}")]
     InvalidPattern {
@@ -181,6 +185,11 @@ pub enum LexErrorKind {
         reason: String,
     },
 }
+
+/// How many `$…` substitutions may be nested (`${a:-${b:-…}}`, or through quotes) before
+/// [`LexErrorKind::TooDeep`]; keeps recursion far from the stack limit of a 2 MiB thread in a
+/// debug build.
+pub const MAX_NESTING: usize = 100;
 
 /// Shell-word processor (BuildKit's `shell.Lex`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -231,6 +240,7 @@ impl Lex {
             scanner: Scanner::new(word),
             env,
             raw_escapes: self.raw_escapes,
+            depth: 0,
             matched: Vec::new(),
             unmatched: Vec::new(),
         };
@@ -343,6 +353,8 @@ struct ShellWord<'a, E: ?Sized> {
     scanner: Scanner<'a>,
     env: &'a E,
     raw_escapes: bool,
+    /// Current `process_dollar` nesting.
+    depth: usize,
     matched: Vec<String>,
     unmatched: Vec<String>,
 }
@@ -486,8 +498,18 @@ impl<E: EnvGetter + ?Sized> ShellWord<'_, E> {
         }
     }
 
-    /// lex.go `processDollar`.
+    /// lex.go `processDollar`, with a nesting limit.
     fn process_dollar(&mut self) -> LexResult<String> {
+        if self.depth >= MAX_NESTING {
+            return Err(LexErrorKind::TooDeep);
+        }
+        self.depth += 1;
+        let out = self.process_dollar_inner();
+        self.depth -= 1;
+        out
+    }
+
+    fn process_dollar_inner(&mut self) -> LexResult<String> {
         self.scanner.next();
 
         // $xxx case
@@ -1391,6 +1413,29 @@ mod tests {
                 .unwrap()
                 .result,
             "a\u{FEFF}"
+        );
+    }
+
+    #[test]
+    fn nesting_limit() {
+        let word = |n: usize| format!("{}x{}", "\"${a:-".repeat(n), "}\"".repeat(n));
+        let lex = Lex::new('\\');
+        assert_eq!(
+            lex.process_word(&word(MAX_NESTING), &EnvList::new())
+                .unwrap()
+                .result,
+            "x"
+        );
+        assert_eq!(
+            lex.process_word(&word(MAX_NESTING + 1), &EnvList::new())
+                .unwrap_err()
+                .kind,
+            LexErrorKind::TooDeep
+        );
+        // Deep input must not overflow the stack.
+        assert!(
+            lex.process_word(&"${a:-".repeat(100_000), &EnvList::new())
+                .is_err()
         );
     }
 

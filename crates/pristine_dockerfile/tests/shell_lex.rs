@@ -140,3 +140,124 @@ fn words_test() {
         failures.join("\n")
     );
 }
+
+mod never_panic {
+    //! Robustness: arbitrary input gives a value or an error, never a panic.
+
+    use proptest::prelude::*;
+
+    use pristine_dockerfile::duration::{
+        parse_duration, parse_healthcheck_interval, parse_healthcheck_retries,
+    };
+    use pristine_dockerfile::flags::FlagSet;
+    use pristine_dockerfile::lex::{EnvList, Lex};
+    use pristine_dockerfile::mount::{
+        check_mount_syntax, csv_fields, parse_mount, parse_mount_literal, ram_in_bytes,
+    };
+
+    /// Strings biased towards the lexer's special characters.
+    fn shellish() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                4 => prop::sample::select(vec![
+                    "$", "{", "}", ":", "-", "+", "?", "#", "%", "/", "\\", "`", "'", "\"", "*",
+                    "=", ",", " ", "\t", "\n", "A", "x", "0", "é", "\u{FEFF}", "\u{FFFD}",
+                ])
+                .prop_map(str::to_owned),
+                1 => any::<String>(),
+            ],
+            0..40,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn process_word_never_panics(
+            word in shellish(),
+            escape in prop::sample::select(vec!['\\', '`']),
+            opts in any::<[bool; 4]>(),
+        ) {
+            let env = EnvList::from_kv_strings(["A=a b", "x=*", "EMPTY=", "0=zero"]);
+            let mut lex = Lex::new(escape);
+            lex.raw_quotes = opts[0];
+            lex.raw_escapes = opts[1];
+            lex.skip_process_quotes = opts[2];
+            lex.skip_unset_env = opts[3];
+            if let Ok(r) = lex.process_word(&word, &env) {
+                let words = lex.process_words(&word, &env).unwrap_or_default();
+                prop_assert_eq!(words, r.words);
+            }
+        }
+
+        #[test]
+        fn mount_parsing_never_panics(value in shellish()) {
+            let _ = csv_fields(&value);
+            let _ = check_mount_syntax(&value);
+            let _ = parse_mount_literal(&value);
+            let lex = Lex::new('\\');
+            let env = EnvList::from_kv_strings(["HOME=/root"]);
+            if let Ok(m) = parse_mount(&value, |v| lex.process_word(v, &env).map(|r| r.result)) {
+                let _ = m.secret_id();
+                let _ = m.secret_target();
+                let _ = m.ssh_id();
+                let _ = m.cache_id_or_default();
+                let _ = m.resolved_target("/app");
+            }
+            let _ = ram_in_bytes(&value);
+        }
+
+        #[test]
+        fn mount_fields_never_panic(
+            fields in prop::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "type", "from", "src", "target", "ro", "rw", "required", "size", "id",
+                        "sharing", "mode", "uid", "gid", "env", "bogus",
+                    ]),
+                    prop::option::of(prop::sample::select(vec![
+                        "bind", "cache", "tmpfs", "secret", "ssh", "true", "0", "755", "1k",
+                        "-1", "locked", "$X", "1e400", "nan", "0x1p4", "",
+                    ])),
+                ),
+                0..6,
+            ),
+        ) {
+            let value = fields
+                .iter()
+                .map(|(k, v)| v.map_or_else(|| (*k).to_owned(), |v| format!("{k}={v}")))
+                .collect::<Vec<_>>()
+                .join(",");
+            let _ = check_mount_syntax(&value);
+            if let Ok(m) = parse_mount_literal(&value) {
+                let _ = m.secret_target();
+                let _ = m.resolved_target("");
+            }
+        }
+
+        #[test]
+        fn duration_parsing_never_panics(
+            s in prop_oneof![
+                any::<String>(),
+                "[-+]?[0-9.]{0,25}(ns|us|µs|μs|ms|s|m|h|d|)[0-9.]{0,25}(h|m|s)?",
+            ],
+        ) {
+            let _ = parse_duration(&s);
+            let _ = parse_healthcheck_interval("interval", &s);
+            let _ = parse_healthcheck_retries(&s);
+        }
+
+        #[test]
+        fn flag_parsing_never_panics(args in prop::collection::vec(shellish(), 0..6)) {
+            let mut set = FlagSet::new();
+            let from = set.add_string("from", "");
+            let link = set.add_bool("link", false);
+            let exclude = set.add_strings("exclude");
+            if let Ok(p) = set.parse(&args) {
+                let _ = (p.value(from), p.is_true(link), p.values(exclude), p.sources(exclude));
+            }
+        }
+    }
+}
