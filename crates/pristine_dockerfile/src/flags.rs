@@ -1,8 +1,9 @@
 //! Instruction flags (`--name=value`), as BuildKit's `BFlags` parses them.
 //!
-//! Port of `frontend/dockerfile/instructions/bflag.go` (moby/buildkit, Apache-2.0; the version
-//! with lower-case messages and `suggest.WrapError`, e.g. moby/buildkit@v0.13+), plus
-//! `util/suggest/error.go` for the "did you mean" hint.
+//! Port of `frontend/dockerfile/instructions/bflag.go` (moby/buildkit, Apache-2.0; the current
+//! form with lower-case messages, `strings.Cut` and `suggest.WrapError` — older releases, e.g.
+//! moby/buildkit@33e66816, said `Unknown flag: x`), plus `util/suggest/error.go`
+//! (moby/buildkit@05782a78) for the "did you mean" hint.
 //!
 //! Declare the flags an instruction accepts on a [`FlagSet`], then [`FlagSet::parse`] the raw
 //! flag strings. Every value remembers the index of the raw string it came from, so a caller can

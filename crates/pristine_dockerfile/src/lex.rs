@@ -1,10 +1,11 @@
 //! BuildKit shell-word lexer: variable substitution, quote removal and word splitting.
 //!
 //! A faithful port of `frontend/dockerfile/shell/lex.go` from moby/buildkit (Apache-2.0), in its
-//! `EnvGetter` form (the version that rejects `${v:#…}` / `${v:%…}`, see
+//! `EnvGetter` form, which rejects `${v:#…}` / `${v:%…}` (that check is at L380-384 of
 //! <https://github.com/moby/buildkit/blob/ca4838f8ddbd3612bca94bcb8a938d8a326110a3/frontend/dockerfile/shell/lex.go>).
-//! The earlier `[]string`-env version (moby/buildkit@0cdb0e33) differs only in that check and in the
-//! env API. Behaviour is Linux's: variable names are case-sensitive.
+//! The earlier `[]string`-env version (moby/buildkit@0cdb0e33) differs only in that check, the env
+//! API and the shared words buffer noted on `process_stop_on`. Behaviour is Linux's: variable
+//! names are case-sensitive.
 //!
 //! Go's `text/scanner` is reproduced where it matters: a U+FEFF at the very start of the word (or
 //! of a `${v#pattern}` pattern) is skipped, and "end of input" takes part in comparisons as the
