@@ -39,6 +39,7 @@ mod line_index;
 mod line_parsers;
 mod parser;
 mod quote;
+mod stages;
 mod unicode_tables;
 
 pub mod duration;
@@ -57,6 +58,7 @@ pub use instructions::{
 };
 pub use line_index::{LineCol, LineIndex};
 pub use quote::{go_quote, go_quote_list};
+pub use stages::{Base, CopyFrom, CopySource, Stage, Stages, Variable, stages};
 
 /// A parsed Dockerfile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,6 +160,11 @@ impl Dockerfile {
     /// The first error of either layer: what makes a BuildKit build fail before it starts.
     pub fn first_error(&self) -> Option<&SyntaxError> {
         self.parser_error().or_else(|| self.errors.first())
+    }
+
+    /// The stage model ([`stages`]).
+    pub fn stages(&self) -> Stages {
+        stages::stages(self)
     }
 
     /// The parser directive `name` (`syntax`, `escape`, `check`).

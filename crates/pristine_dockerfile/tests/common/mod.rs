@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// Resolves a data directory: `$var` if set (it must then exist, else the test fails), otherwise
 /// `<manifest>/../../../shared/<fallback>` if that exists, otherwise `None` (the caller prints a
 /// note and skips).
-pub fn data_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+pub(crate) fn data_dir(var: &str, fallback: &str) -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(var) {
         let dir = PathBuf::from(dir);
         assert!(
