@@ -1,3 +1,282 @@
 //! The build context: which files Docker sends, and build discovery.
+//!
+//! [`compute`] reproduces what modern BuildKit (buildx / docker CLI ≥ 23)
+//! sends for `docker build [-f DOCKERFILE] DIR`: it picks the ignore file
+//! like BuildKit's `dockerui` frontend ([`IgnoreSource`]), parses and
+//! validates the patterns like BuildKit does (failing where BuildKit fails,
+//! see [`ContextError`]), then walks the directory like fsutil's
+//! `filterFS.Walk`, in parallel.
+//!
+//! ```no_run
+//! use pristine_context::{ContextOptions, compute};
+//!
+//! let ctx = compute(&ContextOptions::new("path/to/project"))?;
+//! // `pristine context --list`
+//! for path in ctx.tree.list() {
+//!     println!("{}", String::from_utf8_lossy(&path));
+//! }
+//! // Which ignore file was used, and what each pattern saved.
+//! println!("{:?} {:?}", ctx.ignore.kind, ctx.ignore.path);
+//! for saving in &ctx.tree.stats.by_pattern {
+//!     let pattern = &ctx.ignore.file.patterns[saving.pattern];
+//!     println!("line {}: {} files excluded", pattern.line, saving.files);
+//! }
+//! // `pristine context --why PATH`
+//! let why = ctx.why(b".venv/lib/site.py")?;
+//! println!("sent: {}", why.sent);
+//! # Ok::<(), pristine_context::ContextError>(())
+//! ```
+//!
+//! Main entry points: [`compute`] → [`Context`] (with [`Context::why`]),
+//! [`ContextTree::list`], and [`explain`] for a `--why` without a walk.
 
 pub mod discover;
+mod ignore_source;
+mod issue;
+mod tree;
+mod walk;
+
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use pristine_ignore::{Explanation, IgnoreFile, PatternMatcher};
+
+pub use ignore_source::{IgnoreFileKind, IgnoreSource};
+pub use issue::{ContextError, Issue, IssueKind, Severity};
+pub use tree::{ContextTree, Entry, EntryKind, PathTotals, PatternSavings, Stats};
+
+/// What to compute.
+#[derive(Debug, Clone, Default)]
+pub struct ContextOptions {
+    /// The context directory (`docker build DIR`); may be a symlink.
+    pub context_dir: PathBuf,
+    /// The Dockerfile (`-f`); `None` means `<context_dir>/Dockerfile`. Only
+    /// used to find a `<Dockerfile>.dockerignore` beside it.
+    pub dockerfile: Option<PathBuf>,
+    /// Also walk the directories BuildKit prunes, to report how many files
+    /// and bytes each pattern keeps out (slower: it reads what BuildKit
+    /// skips). Without it, pruned directories are only counted.
+    pub measure_excluded: bool,
+}
+
+impl ContextOptions {
+    /// Options for `docker build DIR` with the default Dockerfile.
+    pub fn new(context_dir: impl Into<PathBuf>) -> Self {
+        ContextOptions {
+            context_dir: context_dir.into(),
+            ..ContextOptions::default()
+        }
+    }
+}
+
+/// The computed context.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The context directory with symlinks resolved (what BuildKit walks).
+    pub root: PathBuf,
+    /// The ignore file used.
+    pub ignore: IgnoreSource,
+    /// The compiled patterns (`None` when there are none).
+    pub matcher: Option<PatternMatcher>,
+    /// What is sent, with statistics and issues (ignore-file issues included).
+    pub tree: ContextTree,
+}
+
+/// Computes the build context BuildKit would send.
+pub fn compute(opts: &ContextOptions) -> Result<Context, ContextError> {
+    let root = resolve_root(&opts.context_dir)?;
+    let dockerfile = opts
+        .dockerfile
+        .clone()
+        .unwrap_or_else(|| root.join("Dockerfile"));
+    let mut issues = Vec::new();
+    let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
+    let matcher = prepare_matcher(&mut ignore)?;
+    let mut tree =
+        walk::walk(&root, matcher.as_ref(), opts.measure_excluded).map_err(|(index, path)| {
+            let pattern = matcher
+                .as_ref()
+                .map_or(index, |m| m.patterns()[index].source_index());
+            ContextError::BadPattern { pattern, path }
+        })?;
+    issues.append(&mut tree.issues);
+    tree.issues = issues;
+    Ok(Context {
+        root,
+        ignore,
+        matcher,
+        tree,
+    })
+}
+
+/// `fsutil.NewFS`: `filepath.EvalSymlinks`, then it must be a directory.
+fn resolve_root(dir: &Path) -> Result<PathBuf, ContextError> {
+    let root = std::fs::canonicalize(dir).map_err(|source| ContextError::ContextDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let md = std::fs::metadata(&root).map_err(|source| ContextError::ContextDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    if !md.is_dir() {
+        return Err(ContextError::ContextDir {
+            path: dir.to_path_buf(),
+            source: std::io::Error::from(std::io::ErrorKind::NotADirectory),
+        });
+    }
+    Ok(root)
+}
+
+/// Parses the ignore file and builds the matcher, in BuildKit's order:
+/// frontend parse, gRPC transfer of the patterns, `patternmatcher.New`.
+fn prepare_matcher(ignore: &mut IgnoreSource) -> Result<Option<PatternMatcher>, ContextError> {
+    ignore.file =
+        IgnoreFile::parse(&ignore.bytes).map_err(|source| ContextError::IgnoreFileParse {
+            path: ignore.path.clone().unwrap_or_default(),
+            source,
+        })?;
+    let patterns = &ignore.file.patterns;
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    // BuildKit >= v0.12 (session/filesync): patterns travel as gRPC metadata;
+    // if any is non-ASCII all are URL-encoded, otherwise grpc-go refuses
+    // control characters.
+    let non_ascii = patterns
+        .iter()
+        .any(|p| p.pattern.iter().any(|&c| c >= 0x80));
+    if !non_ascii {
+        if let Some(i) = patterns
+            .iter()
+            .position(|p| p.pattern.iter().any(|&c| c < 0x20 || c == 0x7F))
+        {
+            return Err(ContextError::PatternHeader { pattern: i });
+        }
+    }
+    PatternMatcher::from_ignore_file(&ignore.file)
+        .map(Some)
+        .map_err(|source| {
+            let list: Vec<String> = patterns
+                .iter()
+                .map(|p| String::from_utf8_lossy(&p.pattern).into_owned())
+                .collect();
+            ContextError::InvalidPatterns {
+                patterns: list.join(" "),
+                source,
+            }
+        })
+}
+
+/// The answer to `pristine context --why PATH`.
+#[derive(Debug, Clone)]
+pub struct Why {
+    /// The path asked about, cleaned, relative to the context root.
+    pub path: Vec<u8>,
+    /// Whether it exists in the context directory.
+    pub exists: bool,
+    /// Whether it is a directory (not following symlinks).
+    pub is_dir: bool,
+    /// Whether BuildKit sends it.
+    pub sent: bool,
+    /// The walk replayed down to the path (`None` without patterns).
+    pub explanation: Option<Explanation>,
+    /// Index into the ignore file's patterns of the pattern that decided it
+    /// (for a path in a pruned directory: the one that excluded that directory).
+    pub deciding_pattern: Option<usize>,
+    /// The ancestor directory BuildKit never enters, if that is why.
+    pub pruned_at: Option<Vec<u8>>,
+    /// For an excluded directory the walker enters: sent anyway because
+    /// something below it is re-included.
+    pub sent_as_parent: bool,
+}
+
+/// Explains whether and why BuildKit sends `path` (relative to the context
+/// root, `/`-separated), without walking: works for paths inside pruned
+/// directories. For an excluded directory that the walker enters, `sent`
+/// is only known with a walk; this reports it as not sent — use
+/// [`Context::why`] for the exact answer.
+pub fn explain(root: &Path, ignore: &IgnoreSource, path: &[u8]) -> Result<Why, ContextError> {
+    let mut ignore = ignore.clone();
+    let matcher = prepare_matcher(&mut ignore)?;
+    explain_with(root, matcher.as_ref(), &ignore, path)
+}
+
+fn explain_with(
+    root: &Path,
+    matcher: Option<&PatternMatcher>,
+    ignore: &IgnoreSource,
+    path: &[u8],
+) -> Result<Why, ContextError> {
+    let trailing_slash = path.ends_with(b"/");
+    let mut clean = pristine_ignore::go::clean(path);
+    if clean.first() == Some(&b'/') {
+        clean.remove(0);
+    }
+    if clean == b"." {
+        clean.clear();
+    }
+    let md = std::fs::symlink_metadata(root.join(std::ffi::OsStr::from_bytes(&clean)));
+    let exists = md.is_ok();
+    let is_dir = md
+        .as_ref()
+        .map_or(trailing_slash, std::fs::Metadata::is_dir);
+    let Some(m) = matcher else {
+        return Ok(Why {
+            path: clean,
+            exists,
+            is_dir,
+            sent: exists,
+            explanation: None,
+            deciding_pattern: None,
+            pruned_at: None,
+            sent_as_parent: false,
+        });
+    };
+    let e = m
+        .explain(&clean, is_dir)
+        .map_err(|err| ContextError::BadPattern {
+            pattern: m.patterns()[err.pattern].source_index(),
+            path: clean.clone(),
+        })?;
+    let _ = ignore;
+    let step = e.deciding_step();
+    let deciding_pattern = step
+        .and_then(|s| s.decision.decided_by)
+        .map(|i| m.patterns()[i].source_index());
+    let pruned_at = if e.reached {
+        None
+    } else {
+        step.map(|s| s.path.clone())
+    };
+    Ok(Why {
+        sent: exists && !e.excluded(),
+        path: clean,
+        exists,
+        is_dir,
+        explanation: Some(e),
+        deciding_pattern,
+        pruned_at,
+        sent_as_parent: false,
+    })
+}
+
+impl Context {
+    /// Explains whether and why `path` is sent (see [`explain`]); exact for
+    /// excluded directories that are sent because of re-included contents.
+    pub fn why(&self, path: &[u8]) -> Result<Why, ContextError> {
+        let mut why = explain_with(&self.root, self.matcher.as_ref(), &self.ignore, path)?;
+        if why.exists && !why.sent && why.is_dir && why.pruned_at.is_none() {
+            let found = self
+                .tree
+                .entries
+                .binary_search_by(|e| e.path.as_slice().cmp(&why.path))
+                .is_ok();
+            if found {
+                why.sent = true;
+                why.sent_as_parent = true;
+            }
+        }
+        Ok(why)
+    }
+}
