@@ -146,13 +146,12 @@ fn prepare_matcher(ignore: &mut IgnoreSource) -> Result<Option<PatternMatcher>, 
     let non_ascii = patterns
         .iter()
         .any(|p| p.pattern.iter().any(|&c| c >= 0x80));
-    if !non_ascii {
-        if let Some(i) = patterns
+    if !non_ascii
+        && let Some(i) = patterns
             .iter()
             .position(|p| p.pattern.iter().any(|&c| c < 0x20 || c == 0x7F))
-        {
-            return Err(ContextError::PatternHeader { pattern: i });
-        }
+    {
+        return Err(ContextError::PatternHeader { pattern: i });
     }
     PatternMatcher::from_ignore_file(&ignore.file)
         .map(Some)

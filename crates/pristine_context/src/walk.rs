@@ -26,7 +26,7 @@ use std::fs::FileType;
 use std::io::ErrorKind;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -78,6 +78,9 @@ struct Local {
     savings: Vec<(usize, u64, u64, u64)>,
 }
 
+/// A directory entry's name and type (from `d_type`, no `stat`).
+type Child = (std::ffi::OsString, FileType);
+
 fn join_rel(dir: &[u8], name: &[u8]) -> Vec<u8> {
     let mut v = Vec::with_capacity(dir.len() + 1 + name.len());
     if !dir.is_empty() {
@@ -88,9 +91,7 @@ fn join_rel(dir: &[u8], name: &[u8]) -> Vec<u8> {
     v
 }
 
-fn read_sorted(
-    abs: &Path,
-) -> std::io::Result<(Vec<(std::ffi::OsString, FileType)>, Option<std::io::Error>)> {
+fn read_sorted(abs: &Path) -> std::io::Result<(Vec<Child>, Option<std::io::Error>)> {
     let mut children = Vec::new();
     let mut late_error = None;
     for ent in std::fs::read_dir(abs)? {
@@ -112,15 +113,15 @@ fn walk_dir<'s>(
     s: &rayon::Scope<'s>,
     sh: &'s Shared<'s>,
     rel: Vec<u8>,
-    abs: PathBuf,
-    info: MatchInfo,
+    abs: &Path,
+    info: &MatchInfo,
     excluded: bool,
 ) {
     if sh.failed.load(Ordering::Relaxed) {
         return;
     }
     let mut local = Local::default();
-    let (children, late_error) = match read_sorted(&abs) {
+    let (children, late_error) = match read_sorted(abs) {
         Ok(c) => c,
         Err(e) => {
             dir_error(sh, &rel, &e, excluded);
@@ -141,7 +142,7 @@ fn walk_dir<'s>(
         }
         let decision = match sh.matcher {
             None => Decision::default(),
-            Some(m) => match m.matches_using_parent_results_into(&child_rel, &info, &mut buf) {
+            Some(m) => match m.matches_using_parent_results_into(&child_rel, info, &mut buf) {
                 Ok(d) => d,
                 Err(e) => {
                     sh.failed.store(true, Ordering::Relaxed);
@@ -163,7 +164,7 @@ fn walk_dir<'s>(
                 {
                     local.savings.push((pattern, 0, 0, 1));
                     if sh.measure {
-                        s.spawn(move |s| measure_dir(s, sh, child_abs, pattern));
+                        s.spawn(move |s| measure_dir(s, sh, &child_abs, pattern));
                     }
                     continue;
                 }
@@ -175,7 +176,7 @@ fn walk_dir<'s>(
                     mode,
                 });
                 let child_info = buf.clone();
-                s.spawn(move |s| walk_dir(s, sh, child_rel, child_abs, child_info, true));
+                s.spawn(move |s| walk_dir(s, sh, child_rel, &child_abs, &child_info, true));
             } else {
                 let size = if sh.measure && ft.is_file() {
                     std::fs::symlink_metadata(&child_abs).map_or(0, |m| m.len())
@@ -208,7 +209,7 @@ fn walk_dir<'s>(
                 mode,
             });
             let child_info = buf.clone();
-            s.spawn(move |s| walk_dir(s, sh, child_rel, child_abs, child_info, false));
+            s.spawn(move |s| walk_dir(s, sh, child_rel, &child_abs, &child_info, false));
         } else if ft.is_symlink() {
             match std::fs::read_link(&child_abs) {
                 Ok(target) => {
@@ -231,8 +232,10 @@ fn walk_dir<'s>(
             let size = md.len();
             // Only files nobody-else can read might be unreadable to us;
             // open those (regular files only: opening a FIFO could block).
-            if mode & 0o004 == 0 {
-                if let Err(e) = std::fs::File::open(&child_abs) {
+            if mode & 0o004 == 0
+                && let Err(e) = std::fs::File::open(&child_abs)
+            {
+                {
                     local.issues.push(Issue::new(
                         child_rel.clone(),
                         IssueKind::UnreadableFile {
@@ -292,8 +295,8 @@ fn dir_error(sh: &Shared<'_>, rel: &[u8], e: &std::io::Error, excluded: bool) {
 }
 
 /// Sizes a pruned directory (only with `measure_excluded`); errors ignored.
-fn measure_dir<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, abs: PathBuf, pattern: usize) {
-    let Ok(rd) = std::fs::read_dir(&abs) else {
+fn measure_dir<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, abs: &Path, pattern: usize) {
+    let Ok(rd) = std::fs::read_dir(abs) else {
         return;
     };
     let (mut files, mut bytes) = (0, 0);
@@ -301,7 +304,7 @@ fn measure_dir<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, abs: PathBuf, patte
         let Ok(ft) = ent.file_type() else { continue };
         if ft.is_dir() {
             let child = ent.path();
-            s.spawn(move |s| measure_dir(s, sh, child, pattern));
+            s.spawn(move |s| measure_dir(s, sh, &child, pattern));
         } else {
             files += 1;
             if ft.is_file() {
@@ -338,14 +341,7 @@ pub(crate) fn walk(
         }),
     };
     rayon::scope(|s| {
-        walk_dir(
-            s,
-            &shared,
-            Vec::new(),
-            root.to_path_buf(),
-            MatchInfo::default(),
-            false,
-        )
+        walk_dir(s, &shared, Vec::new(), root, &MatchInfo::default(), false);
     });
     let c = shared
         .out

@@ -121,9 +121,8 @@ pub fn clean(path: &[u8]) -> Vec<u8> {
         dotdot = 1;
     }
     while r < n {
-        if path[r] == b'/' {
-            r += 1;
-        } else if path[r] == b'.' && (r + 1 == n || path[r + 1] == b'/') {
+        if path[r] == b'/' || (path[r] == b'.' && (r + 1 == n || path[r + 1] == b'/')) {
+            // Empty or `.` element.
             r += 1;
         } else if path[r] == b'.'
             && path.get(r + 1) == Some(&b'.')
@@ -229,12 +228,8 @@ fn scan_chunk(mut pattern: &[u8]) -> (bool, &[u8], &[u8]) {
     let mut i = 0;
     while i < pattern.len() {
         match pattern[i] {
-            b'\\' => {
-                // error check handled in match_chunk: bad pattern.
-                if i + 1 < pattern.len() {
-                    i += 1;
-                }
-            }
+            // error check handled in match_chunk: bad pattern.
+            b'\\' if i + 1 < pattern.len() => i += 1,
             b'[' => in_range = true,
             b']' => in_range = false,
             b'*' if !in_range => break,

@@ -98,22 +98,25 @@ impl Pattern {
         self.source_index
     }
 
-    /// `Pattern.match`: tests one path (no parent logic).
-    pub fn matches(&self, path: &[u8]) -> Result<bool, ()> {
+    /// `Pattern.match`: tests one path (no parent logic). `None` if the
+    /// pattern's regexp is invalid (Go: `filepath.ErrBadPattern`).
+    pub fn matches(&self, path: &[u8]) -> Option<bool> {
         match self.kind {
-            MatchKind::Exact => Ok(path == self.cleaned.as_slice()),
+            MatchKind::Exact => Some(path == self.cleaned.as_slice()),
             MatchKind::Prefix => {
-                Ok(path.starts_with(&self.cleaned[..self.cleaned.len().saturating_sub(2)]))
+                Some(path.starts_with(&self.cleaned[..self.cleaned.len().saturating_sub(2)]))
             }
             MatchKind::Suffix => {
                 let suffix = &self.cleaned[2.min(self.cleaned.len())..];
-                Ok(path.ends_with(suffix)
-                    || (suffix.first() == Some(&b'/') && path == &suffix[1..]))
+                Some(
+                    path.ends_with(suffix)
+                        || (suffix.first() == Some(&b'/') && path == &suffix[1..]),
+                )
             }
-            MatchKind::Regexp => match &self.regex {
-                Some(re) => Ok(re.is_match(go::go_lossy(path).as_bytes())),
-                None => Err(()),
-            },
+            MatchKind::Regexp => self
+                .regex
+                .as_ref()
+                .map(|re| re.is_match(go::go_lossy(path).as_bytes())),
         }
     }
 }
@@ -312,7 +315,8 @@ impl PatternMatcher {
                 .and_then(|g| re2::translate(g).ok())
                 .and_then(|r| build_regex(&r));
             let bad = kind == MatchKind::Regexp && regex.is_none();
-            let dirs_len = p.iter().filter(|&&c| c == b'/').count() + 1;
+            // len(strings.Split(p, "/"))
+            let dirs_len = p.split(|&c| c == b'/').count();
             out.push(Pattern {
                 cleaned: p,
                 exclusion,
@@ -351,7 +355,7 @@ impl PatternMatcher {
             None
         };
         if set.is_none() {
-            set_index.iter_mut().for_each(|s| *s = None);
+            set_index.fill(None);
             set_patterns.clear();
         }
         Ok(PatternMatcher {
@@ -390,7 +394,7 @@ impl PatternMatcher {
             debug_assert_eq!(path, set_hits.path);
             return Ok(set_hits.get(self, si));
         }
-        p.matches(path).map_err(|()| MatchError { pattern: i })
+        p.matches(path).ok_or(MatchError { pattern: i })
     }
 
     /// The core of `Matches`/`MatchesOrParentMatches`: `deprecated` selects the
@@ -481,7 +485,7 @@ impl PatternMatcher {
         let d = self.using_parent_results(file, parent, &mut info, |i, path| {
             self.patterns[i]
                 .matches(path)
-                .map_err(|()| MatchError { pattern: i })
+                .ok_or(MatchError { pattern: i })
         })?;
         Ok((d, info))
     }

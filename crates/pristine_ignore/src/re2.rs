@@ -172,24 +172,21 @@ impl Parser<'_> {
         let mut last_repeat = false;
         // The previous atom, not yet written to `out` (a repetition wraps it).
         let mut atom: Option<String> = None;
-        loop {
-            let Some(c) = self.peek_byte(0) else { break };
+        while let Some(c) = self.peek_byte(0) {
             match c {
                 b'|' | b')' => break,
                 b'*' | b'+' | b'?' | b'{' => {
                     let op = if c == b'{' {
-                        match self.parse_repeat() {
-                            Some(op) => op,
-                            None => {
-                                // Not a valid `{n,m}`: a literal `{`.
-                                self.pos += 1;
-                                if let Some(a) = atom.replace(String::from(r"\x{7B}")) {
-                                    out.push_str(&a);
-                                }
-                                last_repeat = false;
-                                continue;
+                        let Some(op) = self.parse_repeat() else {
+                            // Not a valid `{n,m}`: a literal `{`.
+                            self.pos += 1;
+                            if let Some(a) = atom.replace(String::from(r"\x{7B}")) {
+                                out.push_str(&a);
                             }
-                        }
+                            last_repeat = false;
+                            continue;
+                        };
+                        op
                     } else {
                         self.pos += 1;
                         String::from(c as char)
@@ -337,7 +334,7 @@ impl Parser<'_> {
                 });
             }
             if c == b'p' || c == b'P' {
-                return self.unicode_class_escape().map(|(s, _)| s);
+                return self.unicode_class_escape();
             }
             if let Some((ranges, negated)) = perl_class(c) {
                 self.pos += 2;
@@ -351,7 +348,7 @@ impl Parser<'_> {
     }
 
     /// `\pX` / `\PX` at `pos`; returns the Rust class.
-    fn unicode_class_escape(&mut self) -> PResult<(String, ())> {
+    fn unicode_class_escape(&mut self) -> PResult<String> {
         let negated = self.peek_byte(1) == Some(b'P');
         self.pos += 2;
         let name = self.rest().chars().next();
@@ -360,7 +357,7 @@ impl Parser<'_> {
             // so Go sees `\p\{`, an unknown one-letter name `\`).
             Some(n) => {
                 self.pos += n.len_utf8();
-                unicode_class(n, negated).map(|s| (s, ())).ok_or(Re2Error)
+                unicode_class(n, negated).ok_or(Re2Error)
             }
             None => Err(Re2Error),
         }
@@ -442,8 +439,11 @@ impl Parser<'_> {
             first = false;
             let rest = self.rest();
             // POSIX [:alnum:] etc. Go searches for ":]" in the whole rest.
-            if rest.len() > 2 && rest.starts_with("[:") {
-                if let Some(i) = rest[2..].find(":]") {
+            if rest.len() > 2
+                && rest.starts_with("[:")
+                && let Some(i) = rest[2..].find(":]")
+            {
+                {
                     let name = &rest[2..2 + i];
                     let (neg, name) = match name.strip_prefix('^') {
                         Some(n) => (true, n),
@@ -456,17 +456,15 @@ impl Parser<'_> {
                 }
             }
             if rest.starts_with("\\p") || rest.starts_with("\\P") {
-                let (s, ()) = self.unicode_class_escape()?;
-                out.push_str(&s);
+                out.push_str(&self.unicode_class_escape()?);
                 continue;
             }
-            if rest.starts_with('\\') {
-                if let Some((ranges, negated)) = rest.as_bytes().get(1).and_then(|&c| perl_class(c))
-                {
-                    self.pos += 2;
-                    out.push_str(&class_of(ranges, negated));
-                    continue;
-                }
+            if rest.starts_with('\\')
+                && let Some((ranges, negated)) = rest.as_bytes().get(1).and_then(|&c| perl_class(c))
+            {
+                self.pos += 2;
+                out.push_str(&class_of(ranges, negated));
+                continue;
             }
             let lo = self.class_char()?;
             let mut hi = lo;

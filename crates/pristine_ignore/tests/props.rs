@@ -93,12 +93,12 @@ proptest! {
 
     #[test]
     fn never_panics(data in prop::collection::vec(any::<u8>(), 0..200), p in prop::collection::vec(any::<u8>(), 0..40)) {
-        if let Ok(file) = IgnoreFile::parse(&data) {
-            if let Ok(pm) = PatternMatcher::from_ignore_file(&file) {
-                let _ = pm.matches_or_parent_matches(&p);
-                let _ = pm.matches_using_parent_results(&p, &MatchInfo::default());
-                let _ = pm.explain(&p, true);
-            }
+        if let Ok(file) = IgnoreFile::parse(&data)
+            && let Ok(pm) = PatternMatcher::from_ignore_file(&file)
+        {
+            let _ = pm.matches_or_parent_matches(&p);
+            let _ = pm.matches_using_parent_results(&p, &MatchInfo::default());
+            let _ = pm.explain(&p, true);
         }
     }
 }

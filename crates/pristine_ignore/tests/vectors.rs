@@ -54,9 +54,8 @@ fn run_match(v: &Value) -> (bool, bool) {
     let patterns = strs(&v["patterns"]);
     let path = v["path"].as_str().unwrap().as_bytes();
     let function = v["function"].as_str().unwrap();
-    let pm = match PatternMatcher::new(&patterns) {
-        Ok(pm) => pm,
-        Err(_) => return (false, true),
+    let Ok(pm) = PatternMatcher::new(&patterns) else {
+        return (false, true);
     };
     if function.starts_with("Matches (package func") {
         // Package func Matches: the path is Clean'ed and "." never excluded.
@@ -69,9 +68,8 @@ fn run_match(v: &Value) -> (bool, bool) {
             Err(_) => (false, true),
         };
     }
-    let r = match pm.matches_or_parent_matches(path) {
-        Ok(m) => m,
-        Err(_) => return (false, true),
+    let Ok(r) = pm.matches_or_parent_matches(path) else {
+        return (false, true);
     };
     // MatchesUsingParentResults without parent info must agree...
     let (d, _) = pm
