@@ -1,0 +1,37 @@
+//! `cargo run --release -p pristine_context --example context_walk -- DIR [--measure]`:
+//! computes a context and prints counts and timing (a benchmark helper).
+
+use std::time::Instant;
+
+use pristine_context::{ContextOptions, compute};
+
+#[expect(clippy::print_stdout, reason = "example output")]
+fn main() -> Result<(), pristine_context::ContextError> {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().unwrap_or_else(|| String::from("."));
+    let measure = args.any(|a| a == "--measure");
+    let start = Instant::now();
+    let ctx = compute(&ContextOptions {
+        measure_excluded: measure,
+        ..ContextOptions::new(dir)
+    })?;
+    let took = start.elapsed();
+    let s = &ctx.tree.stats;
+    println!(
+        "{} entries, {} files, {} bytes sent; {} files / {} bytes excluded; {} issues; {took:?}",
+        s.entries_sent,
+        s.files_sent,
+        s.bytes_sent,
+        s.files_excluded,
+        s.bytes_excluded,
+        ctx.tree.issues.len()
+    );
+    for p in &s.by_pattern {
+        let line = &ctx.ignore.file.patterns[p.pattern];
+        println!(
+            "  line {}: {} files, {} bytes, {} dirs pruned",
+            line.line, p.files, p.bytes, p.dirs_pruned
+        );
+    }
+    Ok(())
+}
