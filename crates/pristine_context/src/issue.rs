@@ -111,7 +111,7 @@ pub enum IssueKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
     /// The path concerned, relative to the context root (for ignore-file
-    /// issues: the ignore file's path relative to its own root).
+    /// issues: the ignore file's full path as BuildKit names it).
     #[serde(serialize_with = "serialize_bytes")]
     pub path: Vec<u8>,
     /// What happened.
