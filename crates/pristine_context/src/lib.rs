@@ -109,6 +109,23 @@ pub fn compute(opts: &ContextOptions) -> Result<Context, ContextError> {
     })
 }
 
+/// The ignore file BuildKit would use for `opts` (without parsing or walking anything), with
+/// the issues met while looking for it. Used to point at the offending line when [`compute`]
+/// fails because of a pattern.
+pub fn select_ignore_file(opts: &ContextOptions) -> Result<(IgnoreSource, Vec<Issue>), ContextError> {
+    let root = resolve_root(&opts.context_dir)?;
+    let dockerfile = opts
+        .dockerfile
+        .clone()
+        .unwrap_or_else(|| root.join("Dockerfile"));
+    let mut issues = Vec::new();
+    let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
+    // The line structure is wanted even when a later step fails; a read error (a line over
+    // 64 KiB) leaves the pattern list empty.
+    ignore.file = IgnoreFile::parse(&ignore.bytes).unwrap_or_default();
+    Ok((ignore, issues))
+}
+
 /// `fsutil.NewFS`: `filepath.EvalSymlinks`, then it must be a directory.
 fn resolve_root(dir: &Path) -> Result<PathBuf, ContextError> {
     let root = std::fs::canonicalize(dir).map_err(|source| ContextError::ContextDir {

@@ -5,3 +5,6 @@ pub mod registry;
 mod rules;
 
 pub use registry::{Family, FixAvailability, Rule, RuleMeta};
+
+mod checkers;
+pub use checkers::dockerfile::{check_dockerfile, check_parsed};

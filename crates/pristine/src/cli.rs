@@ -1,0 +1,130 @@
+//! Command-line arguments (clap derive), following ruff's conventions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Make Python container builds correct, small and fast.
+///
+/// pristine checks Dockerfiles, `.dockerignore` files and what a build context really
+/// contains, the way BuildKit sees them.
+#[derive(Debug, Parser)]
+#[command(name = "pristine", author, version = env!("PRISTINE_LONG_VERSION"), about, long_about = None)]
+#[command(propagate_version = true, arg_required_else_help = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check Dockerfiles, their ignore files and build contexts
+    Check(CheckArgs),
+    /// Show what Docker sends as the build context of a directory
+    Context(ContextArgs),
+    /// Explain a rule (by code or name)
+    Rule {
+        /// A rule code (`DF001`) or name (`invalid-syntax`)
+        rule: String,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        output_format: TextOrJson,
+    },
+    /// List all rules
+    Rules {
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        output_format: TextOrJson,
+    },
+    /// Tools for debugging pristine itself
+    #[command(subcommand)]
+    Debug(DebugCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DebugCommand {
+    /// Print a Dockerfile's parse in BuildKit's test `result` format
+    DockerfileAst {
+        /// The Dockerfile (`-` for standard input)
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Files or directories to check [default: .]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Check this Dockerfile (as `docker build -f`); the context is `--context` or the
+    /// Dockerfile's directory
+    #[arg(short = 'f', long = "file", value_name = "DOCKERFILE")]
+    pub(crate) file: Option<PathBuf>,
+    /// The build context directory for `--file`
+    #[arg(long, value_name = "DIR", requires = "file")]
+    pub(crate) context: Option<PathBuf>,
+    /// Build arguments (`NAME=value`, or `NAME` to take it from the environment)
+    #[arg(long = "build-arg", value_name = "NAME[=VALUE]", requires = "file")]
+    pub(crate) build_args: Vec<String>,
+    /// Target platform(s), e.g. `linux/amd64`
+    #[arg(
+        long,
+        value_name = "PLATFORM",
+        value_delimiter = ',',
+        requires = "file"
+    )]
+    pub(crate) platform: Vec<String>,
+    /// The stage to build
+    #[arg(long, value_name = "STAGE", requires = "file")]
+    pub(crate) target: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, env = "PRISTINE_OUTPUT_FORMAT")]
+    pub(crate) output_format: Option<OutputFormat>,
+    /// Exit with 0 even when there are findings
+    #[arg(long)]
+    pub(crate) exit_zero: bool,
+    /// Directory names to skip when searching for Dockerfiles (in addition to `.git`,
+    /// `node_modules`, virtual environments, …)
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub(crate) extend_exclude: Vec<String>,
+    /// Only parse Dockerfiles; do not walk the build contexts
+    #[arg(long)]
+    pub(crate) no_context: bool,
+    /// Print nothing but the findings
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ContextArgs {
+    /// The build context directory [default: .]
+    pub(crate) dir: Option<PathBuf>,
+    /// The Dockerfile (as `docker build -f`); selects `<Dockerfile>.dockerignore` if present
+    #[arg(short = 'f', long = "file", value_name = "DOCKERFILE")]
+    pub(crate) file: Option<PathBuf>,
+    /// Print exactly the sent paths, one per line (empty directories with a trailing `/`)
+    #[arg(long, conflicts_with = "why")]
+    pub(crate) list: bool,
+    /// Explain whether PATH is sent, and which ignore-file line decided it
+    #[arg(long, value_name = "PATH")]
+    pub(crate) why: Option<PathBuf>,
+    /// How many of the largest directories and files to show
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub(crate) top: usize,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub(crate) output_format: TextOrJson,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// Code frames with the offending text underlined
+    Full,
+    /// One line per finding
+    Concise,
+    /// A JSON array (ruff-shaped)
+    Json,
+    /// One JSON object per line
+    JsonLines,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TextOrJson {
+    Text,
+    Json,
+}

@@ -1,0 +1,590 @@
+//! `pristine context [DIR]`: what Docker sends as the build context, how big it is, and why a
+//! path is in or out. Also the context findings of `pristine check`.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use pristine_context::discover::Build;
+use pristine_context::{
+    Context, ContextError, ContextOptions, EntryKind, IgnoreFileKind, IgnoreSource, Issue,
+    IssueKind, Why,
+};
+use pristine_diagnostics::{Diagnostic, TextRange, TextSize};
+use pristine_ignore::NewError;
+use pristine_linter::Rule;
+use serde::Serialize;
+
+use crate::Outcome;
+use crate::cli::{ContextArgs, TextOrJson};
+use crate::commands::{error_user, warn_user};
+use crate::render::Sources;
+
+pub(crate) fn context(args: &ContextArgs) -> Result<Outcome> {
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let opts = ContextOptions {
+        context_dir: dir.clone(),
+        dockerfile: args.file.clone(),
+        // Sizing what the ignore file keeps out means walking the directories BuildKit skips:
+        // worth it for the summary, not for `--list`/`--why`.
+        measure_excluded: !args.list && args.why.is_none(),
+    };
+    let ctx = match pristine_context::compute(&opts) {
+        Ok(ctx) => ctx,
+        Err(err) => {
+            error_user(&format!("Docker would fail the build: {err}"));
+            if let Some(hint) = error_location(&opts, &err) {
+                error_user(&hint);
+            }
+            return Ok(Outcome::Error);
+        }
+    };
+    let fatal = ctx.tree.fatal_issues().count() > 0;
+    let mut stdout = std::io::stdout().lock();
+
+    if args.list {
+        if fatal {
+            report_issues(&ctx);
+            return Ok(Outcome::Error);
+        }
+        match args.output_format {
+            TextOrJson::Text => {
+                for path in ctx.tree.list() {
+                    stdout.write_all(&path)?;
+                    stdout.write_all(b"\n")?;
+                }
+            }
+            TextOrJson::Json => {
+                let list: Vec<String> = ctx
+                    .tree
+                    .list()
+                    .iter()
+                    .map(|p| String::from_utf8_lossy(p).into_owned())
+                    .collect();
+                serde_json::to_writer_pretty(&mut stdout, &list)?;
+                writeln!(stdout)?;
+            }
+        }
+        stdout.flush()?;
+        return Ok(Outcome::Clean);
+    }
+
+    if let Some(path) = &args.why {
+        let rel = relative_to_root(path, &ctx.root);
+        let why = ctx
+            .why(&rel)
+            .map_err(|err| anyhow::anyhow!("Docker would fail the build: {err}"))?;
+        match args.output_format {
+            TextOrJson::Text => writeln!(stdout, "{}", why_text(&ctx, &why))?,
+            TextOrJson::Json => {
+                serde_json::to_writer_pretty(&mut stdout, &WhyJson::new(&ctx, &why))?;
+                writeln!(stdout)?;
+            }
+        }
+        return Ok(Outcome::Clean);
+    }
+
+    match args.output_format {
+        TextOrJson::Text => summary_text(&mut stdout, &ctx, args.top)?,
+        TextOrJson::Json => {
+            serde_json::to_writer_pretty(&mut stdout, &SummaryJson::new(&ctx, args.top))?;
+            writeln!(stdout)?;
+        }
+    }
+    stdout.flush()?;
+    report_issues(&ctx);
+    Ok(if fatal {
+        Outcome::Error
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// `PATH` as given on the command line → a `/`-separated path relative to the context root.
+/// A path that exists from the current directory and lies inside the context is made
+/// relative; anything else is taken as relative to the context root already.
+fn relative_to_root(path: &Path, root: &Path) -> Vec<u8> {
+    let trailing_slash = path.as_os_str().as_bytes().ends_with(b"/");
+    let absolute = if path.is_absolute() {
+        Some(path.to_path_buf())
+    } else {
+        std::env::current_dir().ok().map(|cwd| cwd.join(path))
+    };
+    if let Some(abs) = absolute {
+        // Canonicalise the parent only, so a symlink named on the command line is asked about
+        // as the link it is (Docker never follows it).
+        let resolved = match (abs.parent(), abs.file_name()) {
+            (Some(parent), Some(name)) => parent.canonicalize().ok().map(|p| p.join(name)),
+            _ => abs.canonicalize().ok(),
+        };
+        if let Some(resolved) = resolved
+            && let Ok(rel) = resolved.strip_prefix(root)
+        {
+            let mut bytes = rel.as_os_str().as_bytes().to_vec();
+            if bytes.is_empty() {
+                bytes.push(b'.');
+            }
+            if trailing_slash {
+                bytes.push(b'/');
+            }
+            return bytes;
+        }
+    }
+    path.as_os_str().as_bytes().to_vec()
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ignore_name(ctx: &Context) -> String {
+    match (&ctx.ignore.kind, &ctx.ignore.path) {
+        (IgnoreFileKind::None, _) | (_, None) => "no ignore file".to_string(),
+        (_, Some(path)) => display_relative(path, &ctx.root),
+    }
+}
+
+fn display_relative(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// `line N: `text`` of the ignore-file pattern with this index.
+fn pattern_label(ignore: &IgnoreSource, index: usize) -> String {
+    match ignore.file.patterns.get(index) {
+        Some(p) => format!(
+            "line {}: `{}`",
+            p.line,
+            lossy(p.line_text(&ignore.bytes)).trim_end()
+        ),
+        None => format!("pattern #{index}"),
+    }
+}
+
+fn why_text(ctx: &Context, why: &Why) -> String {
+    let path = lossy(&why.path);
+    let path = if why.is_dir && !path.ends_with('/') {
+        format!("{path}/")
+    } else {
+        path
+    };
+    let ignore = ignore_name(ctx);
+    let mut text = if !why.exists {
+        format!("`{path}` does not exist in the context directory")
+    } else if why.sent {
+        format!("`{path}` is sent")
+    } else {
+        format!("`{path}` is excluded")
+    };
+    match (why.deciding_pattern, why.sent) {
+        (Some(index), true) if why.sent_as_parent => {
+            let _ = write!(
+                text,
+                ", because something below it is re-included (it is excluded by {ignore} {})",
+                pattern_label(&ctx.ignore, index)
+            );
+        }
+        (Some(index), true) => {
+            let _ = write!(
+                text,
+                ": re-included by {ignore} {}",
+                pattern_label(&ctx.ignore, index)
+            );
+        }
+        (Some(index), false) => {
+            let _ = write!(text, " by {ignore} {}", pattern_label(&ctx.ignore, index));
+            if let Some(dir) = &why.pruned_at
+                && dir != &why.path
+            {
+                let _ = write!(
+                    text,
+                    "\n  which excludes `{}/`; BuildKit never enters it",
+                    lossy(dir)
+                );
+            }
+        }
+        (None, _) if why.exists => {
+            if ctx.ignore.kind == IgnoreFileKind::None {
+                text.push_str(": there is no ignore file");
+            } else {
+                let _ = write!(text, ": no pattern in {ignore} matches it");
+            }
+        }
+        (None, _) => {}
+    }
+    text
+}
+
+#[derive(Serialize)]
+struct WhyJson {
+    path: String,
+    exists: bool,
+    is_dir: bool,
+    sent: bool,
+    ignore_file: Option<String>,
+    pattern: Option<PatternJson>,
+    pruned_at: Option<String>,
+    sent_as_parent: bool,
+}
+
+#[derive(Serialize)]
+struct PatternJson {
+    line: u32,
+    text: String,
+    exception: bool,
+}
+
+impl PatternJson {
+    fn new(ignore: &IgnoreSource, index: usize) -> Option<Self> {
+        ignore.file.patterns.get(index).map(|p| PatternJson {
+            line: p.line,
+            text: lossy(p.line_text(&ignore.bytes)).trim_end().to_string(),
+            exception: p.exception,
+        })
+    }
+}
+
+impl WhyJson {
+    fn new(ctx: &Context, why: &Why) -> Self {
+        Self {
+            path: lossy(&why.path),
+            exists: why.exists,
+            is_dir: why.is_dir,
+            sent: why.sent,
+            ignore_file: ctx.ignore.path.as_ref().map(|p| p.display().to_string()),
+            pattern: why
+                .deciding_pattern
+                .and_then(|i| PatternJson::new(&ctx.ignore, i)),
+            pruned_at: why.pruned_at.as_deref().map(lossy),
+            sent_as_parent: why.sent_as_parent,
+        }
+    }
+}
+
+/// Human-readable byte count with binary units (`1.2 GiB`).
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    #[expect(clippy::cast_precision_loss, reason = "display only")]
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+fn largest_files(ctx: &Context, top: usize) -> Vec<(&[u8], u64)> {
+    let mut files: Vec<(&[u8], u64)> = ctx
+        .tree
+        .entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::File)
+        .map(|e| (e.path.as_slice(), e.size))
+        .collect();
+    files.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    files.truncate(top);
+    files
+}
+
+fn summary_text(out: &mut dyn Write, ctx: &Context, top: usize) -> Result<()> {
+    let stats = &ctx.tree.stats;
+    writeln!(out, "Build context: {}", ctx.root.display())?;
+    let patterns = ctx.ignore.file.patterns.len();
+    writeln!(
+        out,
+        "Ignore file:   {}{}",
+        ignore_name(ctx),
+        match ctx.ignore.kind {
+            IgnoreFileKind::None => String::new(),
+            IgnoreFileKind::PerDockerfile => {
+                format!(" ({patterns} patterns, per-Dockerfile: replaces `.dockerignore`)")
+            }
+            IgnoreFileKind::ContextRoot => format!(" ({patterns} patterns)"),
+        }
+    )?;
+    writeln!(
+        out,
+        "Sent:          {} files, {} ({} entries)",
+        stats.files_sent,
+        human_bytes(stats.bytes_sent),
+        stats.entries_sent
+    )?;
+    if stats.files_excluded > 0 || !stats.by_pattern.is_empty() {
+        writeln!(
+            out,
+            "Excluded:      {} files, {}",
+            stats.files_excluded,
+            human_bytes(stats.bytes_excluded)
+        )?;
+    }
+
+    let dirs: Vec<_> = stats.directories.iter().take(top).collect();
+    if !dirs.is_empty() {
+        writeln!(out, "\nLargest directories:")?;
+        for d in dirs {
+            writeln!(
+                out,
+                "  {:>10}  {:>8} files  {}/",
+                human_bytes(d.bytes),
+                d.files,
+                lossy(&d.path)
+            )?;
+        }
+    }
+    let files = largest_files(ctx, top);
+    if !files.is_empty() {
+        writeln!(out, "\nLargest files:")?;
+        for (path, size) in files {
+            writeln!(out, "  {:>10}  {}", human_bytes(size), lossy(path))?;
+        }
+    }
+    if !stats.by_pattern.is_empty() {
+        writeln!(out, "\nWhat {} keeps out:", ignore_name(ctx))?;
+        for saving in &stats.by_pattern {
+            writeln!(
+                out,
+                "  {:>10}  {:>8} files  {}",
+                human_bytes(saving.bytes),
+                saving.files,
+                pattern_label(&ctx.ignore, saving.pattern)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    root: String,
+    ignore_file: Option<String>,
+    ignore_file_kind: IgnoreFileKind,
+    files_sent: u64,
+    bytes_sent: u64,
+    entries_sent: u64,
+    files_excluded: u64,
+    bytes_excluded: u64,
+    largest_directories: &'a [pristine_context::PathTotals],
+    largest_files: Vec<FileJson>,
+    excluded_by: Vec<SavingJson>,
+    issues: &'a [Issue],
+}
+
+#[derive(Serialize)]
+struct FileJson {
+    path: String,
+    size: u64,
+}
+
+#[derive(Serialize)]
+struct SavingJson {
+    pattern: Option<PatternJson>,
+    files: u64,
+    bytes: u64,
+    dirs_pruned: u64,
+}
+
+impl<'a> SummaryJson<'a> {
+    fn new(ctx: &'a Context, top: usize) -> Self {
+        let stats = &ctx.tree.stats;
+        Self {
+            root: ctx.root.display().to_string(),
+            ignore_file: ctx.ignore.path.as_ref().map(|p| p.display().to_string()),
+            ignore_file_kind: ctx.ignore.kind,
+            files_sent: stats.files_sent,
+            bytes_sent: stats.bytes_sent,
+            entries_sent: stats.entries_sent,
+            files_excluded: stats.files_excluded,
+            bytes_excluded: stats.bytes_excluded,
+            largest_directories: &stats.directories[..top.min(stats.directories.len())],
+            largest_files: largest_files(ctx, top)
+                .into_iter()
+                .map(|(path, size)| FileJson {
+                    path: lossy(path),
+                    size,
+                })
+                .collect(),
+            excluded_by: stats
+                .by_pattern
+                .iter()
+                .map(|s| SavingJson {
+                    pattern: PatternJson::new(&ctx.ignore, s.pattern),
+                    files: s.files,
+                    bytes: s.bytes,
+                    dirs_pruned: s.dirs_pruned,
+                })
+                .collect(),
+            issues: &ctx.tree.issues,
+        }
+    }
+}
+
+fn issue_message(issue: &Issue) -> Option<String> {
+    let path = lossy(&issue.path);
+    Some(match &issue.kind {
+        IssueKind::IgnoreFileMissing => return None,
+        IssueKind::IgnoreFileUnusable { message } => {
+            format!("ignore file `{path}` is not used: {message}")
+        }
+        IssueKind::UnreadableDir { message } => {
+            format!("cannot read directory `{path}`: {message}; BuildKit fails the build")
+        }
+        IssueKind::UnreadableFile { message } => {
+            format!("cannot read `{path}`: {message}; BuildKit fails the build")
+        }
+        IssueKind::StatFailed { message } => {
+            format!("cannot stat `{path}`: {message}; BuildKit fails the build")
+        }
+        IssueKind::NonUtf8Name => format!("`{path}` is not a valid UTF-8 name"),
+    })
+}
+
+fn report_issues(ctx: &Context) {
+    for issue in &ctx.tree.issues {
+        if let Some(message) = issue_message(issue) {
+            if issue.fails_build() {
+                error_user(&message);
+            } else {
+                warn_user(&message);
+            }
+        }
+    }
+}
+
+/// Where in the ignore file an error that makes BuildKit fail comes from, for the user.
+fn error_location(opts: &ContextOptions, err: &ContextError) -> Option<String> {
+    let (ignore, _) = pristine_context::select_ignore_file(opts).ok()?;
+    let index = pattern_index(err)?;
+    let path = ignore.path.as_ref()?;
+    Some(format!(
+        "the pattern is `{}` {}",
+        path.display(),
+        pattern_label(&ignore, index)
+    ))
+}
+
+fn pattern_index(err: &ContextError) -> Option<usize> {
+    match err {
+        ContextError::PatternHeader { pattern } | ContextError::BadPattern { pattern, .. } => {
+            Some(*pattern)
+        }
+        ContextError::InvalidPatterns { source, .. } => match source {
+            NewError::IllegalExclusion { index } | NewError::Syntax { index } => Some(*index),
+        },
+        ContextError::ContextDir { .. } | ContextError::IgnoreFileParse { .. } => None,
+    }
+}
+
+/// The context findings of one build, for `pristine check`.
+pub(crate) fn context_diagnostics(build: &Build, sources: &mut Sources) -> Result<Vec<Diagnostic>> {
+    let opts = ContextOptions {
+        context_dir: build.context_dir.clone(),
+        dockerfile: Some(build.dockerfile.clone()),
+        measure_excluded: false,
+    };
+    let ctx = match pristine_context::compute(&opts) {
+        Ok(ctx) => ctx,
+        Err(err @ ContextError::ContextDir { .. }) => {
+            return Err(err).with_context(|| {
+                format!(
+                    "cannot compute the build context of `{}`",
+                    build.dockerfile.display()
+                )
+            });
+        }
+        Err(err) => return Ok(vec![ignore_error_diagnostic(build, &opts, &err, sources)]),
+    };
+    let mut diagnostics = Vec::new();
+    let file = &build.dockerfile;
+    let context_path = |path: &[u8]| {
+        let shown = build.context_dir.join(std::ffi::OsStr::from_bytes(path));
+        shown
+            .strip_prefix("./")
+            .unwrap_or(&shown)
+            .display()
+            .to_string()
+    };
+    for issue in &ctx.tree.issues {
+        let rule = match issue.kind {
+            IssueKind::IgnoreFileMissing | IssueKind::IgnoreFileUnusable { .. } => continue,
+            IssueKind::UnreadableDir { .. }
+            | IssueKind::UnreadableFile { .. }
+            | IssueKind::StatFailed { .. } => Rule::UnreadableContextEntry,
+            IssueKind::NonUtf8Name => Rule::NonUtf8ContextPath,
+        };
+        if let Some(message) = issue_message(issue) {
+            diagnostics.push(
+                rule.diagnostic(message, file)
+                    .with_subject_path(context_path(&issue.path)),
+            );
+        }
+    }
+    for entry in &ctx.tree.entries {
+        if entry.kind == EntryKind::Special {
+            let what = match entry.mode & 0o170_000 {
+                0o010_000 => "named pipe",
+                0o140_000 => "socket",
+                0o020_000 => "character device",
+                0o060_000 => "block device",
+                _ => "special file",
+            };
+            diagnostics.push(
+                Rule::SpecialFileInContext
+                    .diagnostic(
+                        format!(
+                            "`{}` is a {what} and is sent to the builder",
+                            lossy(&entry.path)
+                        ),
+                        file,
+                    )
+                    .with_subject_path(context_path(&entry.path))
+                    .with_help(format!(
+                        "Add `{}` to {}",
+                        lossy(&entry.path),
+                        ignore_name(&ctx)
+                    )),
+            );
+        }
+    }
+    Ok(diagnostics)
+}
+
+/// A pattern that makes BuildKit fail, pointed at in the ignore file.
+fn ignore_error_diagnostic(
+    build: &Build,
+    opts: &ContextOptions,
+    err: &ContextError,
+    sources: &mut Sources,
+) -> Diagnostic {
+    let message = format!("Docker would fail the build: {err}");
+    let Ok((ignore, _)) = pristine_context::select_ignore_file(opts) else {
+        return Rule::InvalidIgnorePattern.diagnostic(message, &build.dockerfile);
+    };
+    let Some(path) = ignore.path.clone() else {
+        return Rule::InvalidIgnorePattern.diagnostic(message, &build.dockerfile);
+    };
+    let mut diagnostic = Rule::InvalidIgnorePattern.diagnostic(message, &path);
+    let text = String::from_utf8_lossy(&ignore.bytes);
+    // Ranges are only meaningful when the file is UTF-8 (lossy decoding shifts offsets).
+    if let (Some(index), std::borrow::Cow::Borrowed(text)) = (pattern_index(err), &text)
+        && let Some(pattern) = ignore.file.patterns.get(index)
+        && let (Ok(start), Ok(end)) = (
+            u32::try_from(pattern.range.start),
+            u32::try_from(pattern.range.end),
+        )
+    {
+        diagnostic =
+            diagnostic.with_range(TextRange::new(TextSize::from(start), TextSize::from(end)));
+        sources.insert(path, Arc::from(*text));
+    }
+    diagnostic
+}

@@ -1,0 +1,224 @@
+//! Renderers: every output format is a function of the diagnostics and the sources they point
+//! into. Renderers write to a `Write`; colour is stripped by `anstream` when stdout is not a
+//! terminal or `NO_COLOR` is set.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use pristine_diagnostics::{Diagnostic, LineIndex, Severity, SourceLocation, TextRange};
+use serde::Serialize;
+
+use crate::cli::OutputFormat;
+
+/// The text of every file a diagnostic may point into, with its line index.
+#[derive(Default)]
+pub(crate) struct Sources {
+    files: HashMap<PathBuf, (Arc<str>, LineIndex)>,
+}
+
+impl Sources {
+    pub(crate) fn insert(&mut self, path: PathBuf, text: Arc<str>) {
+        let index = LineIndex::new(&text);
+        self.files.insert(path, (text, index));
+    }
+
+    fn get(&self, path: &Path) -> Option<(&str, &LineIndex)> {
+        self.files.get(path).map(|(text, index)| (&**text, index))
+    }
+
+    fn range_locations(
+        &self,
+        path: &Path,
+        range: Option<TextRange>,
+    ) -> Option<(SourceLocation, SourceLocation)> {
+        let range = range?;
+        let (text, index) = self.get(path)?;
+        Some((
+            index.location(range.start(), text),
+            index.location(range.end(), text),
+        ))
+    }
+}
+
+pub(crate) fn render(
+    out: &mut dyn Write,
+    format: OutputFormat,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Full => full(out, diagnostics, sources),
+        OutputFormat::Concise => concise(out, diagnostics, sources),
+        OutputFormat::Json => {
+            let items: Vec<_> = diagnostics
+                .iter()
+                .map(|d| JsonDiagnostic::new(d, sources))
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &items)?;
+            writeln!(out)
+        }
+        OutputFormat::JsonLines => {
+            for diagnostic in diagnostics {
+                serde_json::to_writer(&mut *out, &JsonDiagnostic::new(diagnostic, sources))?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    }
+}
+
+fn display_path(path: &Path) -> String {
+    let shown = path.strip_prefix("./").unwrap_or(path);
+    shown.display().to_string()
+}
+
+/// rustc/ruff-style code frames.
+fn full(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &Sources) -> io::Result<()> {
+    let renderer = Renderer::styled().decor_style(DecorStyle::Unicode);
+    for diagnostic in diagnostics {
+        let path = display_path(&diagnostic.file);
+        let mut title_group = Group::with_title(
+            level(diagnostic.severity)
+                .primary_title(diagnostic.message.as_str())
+                .id(diagnostic.rule.code),
+        );
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        match (diagnostic.range, sources.get(&diagnostic.file)) {
+            (Some(range), Some((text, _))) => {
+                let span = usize::from(range.start())..usize::from(range.end());
+                title_group = title_group.element(
+                    Snippet::source(text)
+                        .path(path.clone())
+                        .fold(true)
+                        .annotation(AnnotationKind::Primary.span(span)),
+                );
+            }
+            _ => {
+                title_group = title_group.element(Origin::path(path.clone()));
+            }
+        }
+        if let Some(subject) = &diagnostic.subject_path {
+            title_group = title_group.element(Level::NOTE.message(format!("path: `{subject}`")));
+        }
+        title_group = title_group.element(Level::NOTE.message(format!(
+            "rule `{}` ({})",
+            diagnostic.rule.name, diagnostic.rule.code
+        )));
+        groups.push(title_group);
+        if let Some(help) = &diagnostic.help {
+            groups.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
+        }
+        writeln!(out, "{}\n", renderer.render(&groups))?;
+    }
+    summary(out, diagnostics)
+}
+
+/// `file:row:col: CODE [severity] message` — one line per finding.
+fn concise(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &Sources) -> io::Result<()> {
+    for diagnostic in diagnostics {
+        let mut location = display_path(&diagnostic.file);
+        if let Some((start, _)) = sources.range_locations(&diagnostic.file, diagnostic.range) {
+            location = format!("{location}:{}:{}", start.row, start.column);
+        }
+        let subject = diagnostic
+            .subject_path
+            .as_ref()
+            .map(|p| format!(" (`{p}`)"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{location}: {} [{}] {}{subject}",
+            diagnostic.rule.code, diagnostic.severity, diagnostic.message
+        )?;
+    }
+    summary(out, diagnostics)
+}
+
+fn summary(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    match diagnostics.len() {
+        0 => Ok(()),
+        1 => writeln!(out, "Found 1 finding."),
+        n => writeln!(out, "Found {n} findings."),
+    }
+}
+
+/// The JSON shape, modelled on ruff's `--output-format json`.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    name: &'a str,
+    message: &'a str,
+    severity: Severity,
+    filename: String,
+    location: Option<SourceLocation>,
+    end_location: Option<SourceLocation>,
+    /// The path inside the build context or image the finding is about.
+    path: Option<&'a str>,
+    help: Option<&'a str>,
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: pristine_diagnostics::Applicability,
+    filename: Option<String>,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    content: &'a str,
+    location: Option<SourceLocation>,
+    end_location: Option<SourceLocation>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(diagnostic: &'a Diagnostic, sources: &Sources) -> Self {
+        let locations = sources.range_locations(&diagnostic.file, diagnostic.range);
+        let fix = diagnostic.fix.as_ref().map(|fix| {
+            let file = fix.file.as_deref().unwrap_or(&diagnostic.file);
+            JsonFix {
+                applicability: fix.applicability,
+                filename: fix.file.as_deref().map(display_path),
+                edits: fix
+                    .edits()
+                    .iter()
+                    .map(|edit| {
+                        let loc = sources.range_locations(file, Some(edit.range));
+                        JsonEdit {
+                            content: &edit.content,
+                            location: loc.map(|l| l.0),
+                            end_location: loc.map(|l| l.1),
+                        }
+                    })
+                    .collect(),
+            }
+        });
+        Self {
+            code: diagnostic.rule.code,
+            name: diagnostic.rule.name,
+            message: &diagnostic.message,
+            severity: diagnostic.severity,
+            filename: display_path(&diagnostic.file),
+            location: locations.map(|l| l.0),
+            end_location: locations.map(|l| l.1),
+            path: diagnostic.subject_path.as_deref(),
+            help: diagnostic.help.as_deref(),
+            fix,
+        }
+    }
+}

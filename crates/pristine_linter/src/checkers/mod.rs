@@ -1,0 +1,3 @@
+//! A checker per input kind: it runs the enabled rules of its family once per input.
+
+pub(crate) mod dockerfile;
