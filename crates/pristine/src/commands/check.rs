@@ -83,7 +83,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
     let format = args.output_format.unwrap_or(OutputFormat::Full);
     let mut stdout = anstream::stdout().lock();
     render::render(&mut stdout, format, &diagnostics, &sources)?;
-    if diagnostics.is_empty() && format == OutputFormat::Full && !args.quiet {
+    if diagnostics.is_empty() && !had_error && format == OutputFormat::Full && !args.quiet {
         writeln!(stdout, "All checks passed!")?;
     }
     stdout.flush()?;

@@ -175,7 +175,7 @@ fn why_text(ctx: &Context, why: &Why) -> String {
     };
     let ignore = ignore_name(ctx);
     let mut text = if !why.exists {
-        format!("`{path}` does not exist in the context directory")
+        format!("`{path}` does not exist in the context directory; if it did, it would be")
     } else if why.sent {
         format!("`{path}` is sent")
     } else {
@@ -192,12 +192,18 @@ fn why_text(ctx: &Context, why: &Why) -> String {
         (Some(index), true) => {
             let _ = write!(
                 text,
-                ": re-included by {ignore} {}",
+                "{} re-included by {ignore} {}",
+                if why.exists { ":" } else { "" },
                 pattern_label(&ctx.ignore, index)
             );
         }
         (Some(index), false) => {
-            let _ = write!(text, " by {ignore} {}", pattern_label(&ctx.ignore, index));
+            let _ = write!(
+                text,
+                "{} by {ignore} {}",
+                if why.exists { "" } else { " excluded" },
+                pattern_label(&ctx.ignore, index)
+            );
             if let Some(dir) = &why.pruned_at
                 && dir != &why.path
             {
@@ -465,11 +471,19 @@ fn error_location(opts: &ContextOptions, err: &ContextError) -> Option<String> {
     let (ignore, _) = pristine_context::select_ignore_file(opts).ok()?;
     let index = pattern_index(err)?;
     let path = ignore.path.as_ref()?;
+    let shown = path
+        .strip_prefix(ignore_root(opts))
+        .map_or_else(|_| path.clone(), |rel| opts.context_dir.join(rel));
     Some(format!(
         "the pattern is `{}` {}",
-        path.display(),
+        shown.strip_prefix("./").unwrap_or(&shown).display(),
         pattern_label(&ignore, index)
     ))
+}
+
+/// The resolved context root, to show ignore-file paths relative to what the user typed.
+fn ignore_root(opts: &ContextOptions) -> PathBuf {
+    std::fs::canonicalize(&opts.context_dir).unwrap_or_else(|_| opts.context_dir.clone())
 }
 
 fn pattern_index(err: &ContextError) -> Option<usize> {
@@ -572,6 +586,11 @@ fn ignore_error_diagnostic(
     let Some(path) = ignore.path.clone() else {
         return Rule::InvalidIgnorePattern.diagnostic(message, &build.dockerfile);
     };
+    // Show the ignore file under the context directory as the user named it, not the
+    // resolved absolute path.
+    let path = path
+        .strip_prefix(&ignore_root(opts))
+        .map_or_else(|_| path.clone(), |rel| build.context_dir.join(rel));
     let mut diagnostic = Rule::InvalidIgnorePattern.diagnostic(message, &path);
     let text = String::from_utf8_lossy(&ignore.bytes);
     // Ranges are only meaningful when the file is UTF-8 (lossy decoding shifts offsets).
