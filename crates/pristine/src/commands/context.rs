@@ -589,7 +589,7 @@ fn ignore_error_diagnostic(
     // Show the ignore file under the context directory as the user named it, not the
     // resolved absolute path.
     let path = path
-        .strip_prefix(&ignore_root(opts))
+        .strip_prefix(ignore_root(opts))
         .map_or_else(|_| path.clone(), |rel| build.context_dir.join(rel));
     let mut diagnostic = Rule::InvalidIgnorePattern.diagnostic(message, &path);
     let text = String::from_utf8_lossy(&ignore.bytes);
