@@ -67,6 +67,13 @@ impl Keyword {
 
     /// Matches `strings.ToLower(word)` against the dispatch table.
     pub fn from_word(word: &str) -> Option<Self> {
+        if word.is_ascii() {
+            return Self::ALL.into_iter().find(|k| {
+                let s = k.as_str();
+                s.len() == word.len() && s.eq_ignore_ascii_case(word)
+            });
+        }
+        // Non-ASCII: Go's ToLower maps e.g. U+212A KELVIN SIGN to `k`.
         let lower = crate::go::to_lower(word);
         Self::ALL.into_iter().find(|k| k.as_str() == lower)
     }

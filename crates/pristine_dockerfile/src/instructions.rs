@@ -216,19 +216,27 @@ impl Request<'_> {
         SyntaxError::instruction(self.node.range, message)
     }
 
-    fn flags(&self, set: &FlagSet) -> Res<ParsedFlags> {
+    /// Parses the node's flags against `set`. `None` when the node has no flags: every flag
+    /// then has its default, and parsing cannot fail (a fast path; most instructions have none).
+    fn flags(&self, set: &FlagSet) -> Res<Option<ParsedFlags>> {
+        if self.node.flags.is_empty() {
+            return Ok(None);
+        }
         let raw: Vec<&str> = self.node.flags.iter().map(|f| f.value.as_str()).collect();
-        set.parse(&raw).map_err(|e| {
-            let range = e
-                .index
-                .and_then(|i| self.node.flags.get(i))
-                .map_or(self.node.range, |f| f.range);
-            SyntaxError::instruction(range, e.to_string())
-        })
+        set.parse(&raw)
+            .map_err(|e| {
+                let range = e
+                    .index
+                    .and_then(|i| self.node.flags.get(i))
+                    .map_or(self.node.range, |f| f.range);
+                SyntaxError::instruction(range, e.to_string())
+            })
+            .map(Some)
     }
 
     /// The value of a string flag as a [`Spanned`] (range of the last flag that set it).
-    fn flag_value(&self, parsed: &ParsedFlags, id: FlagId) -> Option<Spanned> {
+    fn flag_value(&self, parsed: Option<&ParsedFlags>, id: FlagId) -> Option<Spanned> {
+        let parsed = parsed?;
         let &idx = parsed.sources(id).last()?;
         let range = self
             .node
@@ -241,7 +249,10 @@ impl Request<'_> {
         })
     }
 
-    fn flag_values(&self, parsed: &ParsedFlags, id: FlagId) -> Vec<Spanned> {
+    fn flag_values(&self, parsed: Option<&ParsedFlags>, id: FlagId) -> Vec<Spanned> {
+        let Some(parsed) = parsed else {
+            return Vec::new();
+        };
         parsed
             .values(id)
             .iter()
@@ -279,6 +290,10 @@ impl Request<'_> {
     fn json_args(&self) -> Vec<Spanned> {
         json_args(&self.args, self.node.json)
     }
+}
+
+fn is_true(parsed: Option<&ParsedFlags>, id: FlagId) -> bool {
+    parsed.is_some_and(|p| p.is_true(id))
 }
 
 fn json_args(args: &[&Spanned], json: bool) -> Vec<Spanned> {
@@ -463,13 +478,16 @@ fn parse_add(req: &Request<'_>) -> Res<Command> {
     Ok(Command::Add(AddCommand {
         sources,
         dest,
-        chown: req.flag_value(&parsed, chown),
-        chmod: req.flag_value(&parsed, chmod),
-        link: parsed.is_true(link),
-        keep_git_dir: parsed.is_true(keep_git_dir),
-        checksum: req.flag_value(&parsed, checksum),
-        unpack: parsed.is_used(unpack).then(|| parsed.is_true(unpack)),
-        excludes: req.flag_values(&parsed, excludes),
+        chown: req.flag_value(parsed.as_ref(), chown),
+        chmod: req.flag_value(parsed.as_ref(), chmod),
+        link: is_true(parsed.as_ref(), link),
+        keep_git_dir: is_true(parsed.as_ref(), keep_git_dir),
+        checksum: req.flag_value(parsed.as_ref(), checksum),
+        unpack: parsed
+            .as_ref()
+            .filter(|p| p.is_used(unpack))
+            .map(|p| p.is_true(unpack)),
+        excludes: req.flag_values(parsed.as_ref(), excludes),
     }))
 }
 
@@ -492,12 +510,12 @@ fn parse_copy(req: &Request<'_>) -> Res<Command> {
     Ok(Command::Copy(CopyCommand {
         sources,
         dest,
-        from: req.flag_value(&parsed, from),
-        chown: req.flag_value(&parsed, chown),
-        chmod: req.flag_value(&parsed, chmod),
-        link: parsed.is_true(link),
-        parents: parsed.is_true(parents),
-        excludes: req.flag_values(&parsed, excludes),
+        from: req.flag_value(parsed.as_ref(), from),
+        chown: req.flag_value(parsed.as_ref(), chown),
+        chmod: req.flag_value(parsed.as_ref(), chmod),
+        link: is_true(parsed.as_ref(), link),
+        parents: is_true(parsed.as_ref(), parents),
+        excludes: req.flag_values(parsed.as_ref(), excludes),
     }))
 }
 
@@ -542,7 +560,7 @@ fn parse_from(req: &Request<'_>) -> Res<Command> {
     Ok(Command::From(FromCommand {
         image,
         name,
-        platform: req.flag_value(&parsed, platform),
+        platform: req.flag_value(parsed.as_ref(), platform),
     }))
 }
 
@@ -616,10 +634,10 @@ fn parse_run(req: &Request<'_>) -> Res<Command> {
     let parsed = req.flags(&set)?;
     let command = command_line(req);
     // Post-hooks.
-    let network_value = parsed.value(network);
+    let network_value = parsed.as_ref().map_or("default", |p| p.value(network));
     if !matches!(network_value, "default" | "none" | "host") {
         let range = req
-            .flag_value(&parsed, network)
+            .flag_value(parsed.as_ref(), network)
             .map_or(req.node.range, |s| s.range);
         return Err(SyntaxError::instruction(
             range,
@@ -629,10 +647,10 @@ fn parse_run(req: &Request<'_>) -> Res<Command> {
             ),
         ));
     }
-    let security_value = parsed.value(security);
+    let security_value = parsed.as_ref().map_or("sandbox", |p| p.value(security));
     if !matches!(security_value, "sandbox" | "insecure") {
         let range = req
-            .flag_value(&parsed, security)
+            .flag_value(parsed.as_ref(), security)
             .map_or(req.node.range, |s| s.range);
         return Err(SyntaxError::instruction(
             range,
@@ -644,11 +662,14 @@ fn parse_run(req: &Request<'_>) -> Res<Command> {
     }
     Ok(Command::Run(RunCommand {
         command,
-        mounts: req.flag_values(&parsed, mount),
-        network: req.flag_value(&parsed, network),
-        security: req.flag_value(&parsed, security),
-        devices: req.flag_values(&parsed, device),
-        flags_used: parsed.used().map(str::to_owned).collect(),
+        mounts: req.flag_values(parsed.as_ref(), mount),
+        network: req.flag_value(parsed.as_ref(), network),
+        security: req.flag_value(parsed.as_ref(), security),
+        devices: req.flag_values(parsed.as_ref(), device),
+        flags_used: parsed
+            .as_ref()
+            .map(|p| p.used().map(str::to_owned).collect())
+            .unwrap_or_default(),
     }))
 }
 
@@ -683,9 +704,10 @@ fn parse_healthcheck(req: &Request<'_>) -> Res<Command> {
     let mut test = vec![head.to_owned()];
     test.extend(args.iter().map(|a| a.value.clone()));
     let duration = |id: FlagId, name: &str| {
-        parse_healthcheck_interval(name, parsed.value(id)).map_err(|e| {
+        let value = parsed.as_ref().map_or("", |p| p.value(id));
+        parse_healthcheck_interval(name, value).map_err(|e| {
             let range = req
-                .flag_value(&parsed, id)
+                .flag_value(parsed.as_ref(), id)
                 .map_or(req.node.range, |s| s.range);
             SyntaxError::instruction(range, e.to_string())
         })
@@ -694,9 +716,10 @@ fn parse_healthcheck(req: &Request<'_>) -> Res<Command> {
     let timeout = duration(timeout, "timeout")?;
     let start_period = duration(start_period, "start-period")?;
     let start_interval = duration(start_interval, "start-interval")?;
-    let retries = parse_healthcheck_retries(parsed.value(retries)).map_err(|e| {
+    let retries_value = parsed.as_ref().map_or("", |p| p.value(retries));
+    let retries = parse_healthcheck_retries(retries_value).map_err(|e| {
         let range = req
-            .flag_value(&parsed, retries)
+            .flag_value(parsed.as_ref(), retries)
             .map_or(req.node.range, |s| s.range);
         SyntaxError::instruction(range, e.to_string())
     })?;

@@ -273,7 +273,7 @@ pub(crate) fn parse(src: &str) -> Parsed {
             ));
         }
 
-        if node.can_contain_heredoc() && buf.contains("<<") {
+        if buf.contains("<<") && node.can_contain_heredoc() {
             match heredocs_from_line(&buf) {
                 Err(message) => {
                     ok = false;
@@ -430,7 +430,12 @@ pub(crate) fn new_node_from_line(
     let mut node: Option<Node> = None;
     while let Some(level) = levels.pop() {
         let range = map.range(level.start, level.end);
-        let original = line.get(level.start..end).unwrap_or_default().to_owned();
+        // The outermost node's Original is the whole line (set below).
+        let original = if levels.is_empty() {
+            String::new()
+        } else {
+            line.get(level.start..end).unwrap_or_default().to_owned()
+        };
         node = Some(Node {
             keyword: map.spanned(level.cmd),
             flags: level.flags.into_iter().map(|t| map.spanned(t)).collect(),

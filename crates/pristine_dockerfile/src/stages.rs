@@ -189,23 +189,23 @@ pub fn stages(df: &Dockerfile) -> Stages {
             }
             continue;
         };
-        if out.stages.is_empty() {
-            if let Command::Arg(defs) = command {
-                for d in defs {
-                    let env = env_list(&out.global_args.iter().collect::<Vec<_>>());
-                    let value = d
-                        .default
-                        .as_ref()
-                        .map(|v| ex.expand(&v.value, &env, &mut scratch_unresolved));
-                    out.global_args.push(Variable {
-                        name: d.name.value.clone(),
-                        value,
-                        instruction: i,
-                        range: d.name.range,
-                    });
-                }
-                continue;
+        if out.stages.is_empty()
+            && let Command::Arg(defs) = command
+        {
+            for d in defs {
+                let env = env_list(&out.global_args.iter().collect::<Vec<_>>());
+                let value = d
+                    .default
+                    .as_ref()
+                    .map(|v| ex.expand(&v.value, &env, &mut scratch_unresolved));
+                out.global_args.push(Variable {
+                    name: d.name.value.clone(),
+                    value,
+                    instruction: i,
+                    range: d.name.range,
+                });
             }
+            continue;
         }
         if let Command::From(from) = command {
             let env = env_list(&out.global_args.iter().collect::<Vec<_>>());

@@ -180,7 +180,7 @@ fn run_vector(root: &Path, v: &Value) -> Result<(), String> {
             let all: String = df
                 .warnings
                 .iter()
-                .map(|w| format!("{}\n", w.message))
+                .flat_map(|w| [w.message.as_str(), "\n"])
                 .collect();
             for needle in v["warning_contains"].as_array().expect("contains") {
                 let needle = needle.as_str().expect("str");
@@ -294,20 +294,20 @@ fn run_vector(root: &Path, v: &Value) -> Result<(), String> {
             match (&got, ok) {
                 (None, false) => Ok(()),
                 (Some(d), true) => {
-                    if let Some(r) = v["ref"].as_str() {
-                        if d.reference != r {
-                            return Err(format!("ref {:?}, want {r:?}", d.reference));
-                        }
+                    if let Some(r) = v["ref"].as_str()
+                        && d.reference != r
+                    {
+                        return Err(format!("ref {:?}, want {r:?}", d.reference));
                     }
-                    if let Some(c) = v["cmdline"].as_str() {
-                        if d.cmdline != c {
-                            return Err(format!("cmdline {:?}, want {c:?}", d.cmdline));
-                        }
+                    if let Some(c) = v["cmdline"].as_str()
+                        && d.cmdline != c
+                    {
+                        return Err(format!("cmdline {:?}, want {c:?}", d.cmdline));
                     }
-                    if let Some(l) = v["line"].as_u64() {
-                        if u64::from(d.line) != l {
-                            return Err(format!("line {}, want {l}", d.line));
-                        }
+                    if let Some(l) = v["line"].as_u64()
+                        && u64::from(d.line) != l
+                    {
+                        return Err(format!("line {}, want {l}", d.line));
                     }
                     Ok(())
                 }
