@@ -15,6 +15,7 @@ use crate::error::SyntaxError;
 use crate::flags::{FlagId, FlagSet, ParsedFlags};
 use crate::go;
 use crate::heredoc::{chomp_heredoc_content, parse_heredoc};
+use crate::mount::{Mount, MountError, check_mount_syntax, parse_mount_literal};
 
 /// A typed instruction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,8 +77,8 @@ pub struct InlineFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunCommand {
     pub command: CommandLine,
-    /// Raw `--mount` values (CSV), in order.
-    pub mounts: Vec<Spanned>,
+    /// The `--mount` flags, in order.
+    pub mounts: Vec<RunMount>,
     /// `--network` (`default` when absent).
     pub network: Option<Spanned>,
     /// `--security` (`sandbox` when absent).
@@ -86,6 +87,17 @@ pub struct RunCommand {
     pub devices: Vec<Spanned>,
     /// Names of the flags that were given (`FlagsUsed`).
     pub flags_used: Vec<String>,
+}
+
+/// One `RUN --mount=…` flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunMount {
+    /// The value as written (CSV, variables unexpanded), with the range of the whole flag.
+    pub raw: Spanned,
+    /// The value parsed without variable substitution ([`parse_mount_literal`]). An `Err` is not
+    /// a parse error: BuildKit parses the value fully only when it converts a stage to LLB
+    /// (`RunCommand.Expand`), after expanding variables, which may make it valid (`type=$T`).
+    pub mount: Result<Mount, MountError>,
 }
 
 /// A source of `COPY`/`ADD`.
@@ -633,7 +645,14 @@ fn parse_run(req: &Request<'_>) -> Res<Command> {
     let security = set.add_string("security", "sandbox");
     let parsed = req.flags(&set)?;
     let command = command_line(req);
-    // Post-hooks.
+    // Post-hooks. runMountPostHook: `parseMount` without an expander checks only the CSV syntax
+    // and `$` in `from=`; everything else waits for `RunCommand.Expand` at conversion.
+    let mount_flags = req.flag_values(parsed.as_ref(), mount);
+    for raw in &mount_flags {
+        if let Err(e) = check_mount_syntax(&raw.value) {
+            return Err(SyntaxError::instruction(raw.range, e.to_string()));
+        }
+    }
     let network_value = parsed.as_ref().map_or("default", |p| p.value(network));
     if !matches!(network_value, "default" | "none" | "host") {
         let range = req
@@ -662,7 +681,13 @@ fn parse_run(req: &Request<'_>) -> Res<Command> {
     }
     Ok(Command::Run(RunCommand {
         command,
-        mounts: req.flag_values(parsed.as_ref(), mount),
+        mounts: mount_flags
+            .into_iter()
+            .map(|raw| RunMount {
+                mount: parse_mount_literal(&raw.value),
+                raw,
+            })
+            .collect(),
         network: req.flag_value(parsed.as_ref(), network),
         security: req.flag_value(parsed.as_ref(), security),
         devices: req.flag_values(parsed.as_ref(), device),

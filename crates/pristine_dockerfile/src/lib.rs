@@ -54,7 +54,8 @@ pub use error::{ErrorKind, SyntaxError, SyntaxWarning};
 pub use heredoc::{HeredocMarker, chomp_heredoc_content, heredoc_names_from_line, parse_heredoc};
 pub use instructions::{
     AddCommand, ArgDefinition, Command, CommandLine, CopyCommand, FromCommand, Healthcheck,
-    HealthcheckCmd, InlineFile, KeyValue, OnbuildCommand, RunCommand, Source, parse_command,
+    HealthcheckCmd, InlineFile, KeyValue, OnbuildCommand, RunCommand, RunMount, Source,
+    parse_command,
 };
 pub use line_index::{LineCol, LineIndex};
 pub use quote::{go_quote, go_quote_list};

@@ -1,6 +1,7 @@
 //! Unit tests for the tricky corners of BuildKit's grammar.
 
-use pristine_dockerfile::{Command, ErrorKind, Healthcheck, Source, parse};
+use pristine_dockerfile::mount::{MountError, MountType, ShareMode};
+use pristine_dockerfile::{Command, ErrorKind, Healthcheck, RunCommand, Source, parse};
 
 fn dump(src: &str) -> String {
     parse(src).dump()
@@ -273,4 +274,142 @@ fn crlf_bom_and_unicode() {
     assert!(df.errors.is_empty());
     assert_eq!(df.instructions[1].args[0].value, "échо   ok");
     assert_eq!(df.dump(), "(from \"a\")\n(run \"échо   ok\")\n");
+}
+
+fn run_command(src: &str) -> RunCommand {
+    let df = parse(src);
+    assert!(df.errors.is_empty(), "{src:?}: {:?}", df.errors);
+    match df.instructions.last().and_then(|i| i.command.clone()) {
+        Some(Command::Run(run)) => run,
+        other => panic!("{src:?}: {other:?}"),
+    }
+}
+
+/// The first error, with the source text its range covers.
+fn error_at(src: &str) -> (ErrorKind, String, &str) {
+    let df = parse(src);
+    let e = df
+        .errors
+        .first()
+        .unwrap_or_else(|| panic!("no error for {src:?}"));
+    let text = &src[usize::from(e.range.start())..usize::from(e.range.end())];
+    (e.kind, e.message.clone(), text)
+}
+
+#[test]
+fn run_mounts_are_typed() {
+    let run = run_command(
+        "FROM a\nRUN --mount=type=cache,id=pip,sharing=locked,target=/root/.cache/pip \\\n  \
+         --mount=type=secret,id=tok,env=TOKEN \\\n  --mount=type=bind,from=build,source=/out,target=/in \\\n  \
+         make\n",
+    );
+    assert_eq!(run.mounts.len(), 3);
+    let cache = run.mounts[0].mount.as_ref().unwrap();
+    assert_eq!(cache.ty, MountType::Cache);
+    assert_eq!(cache.cache_id, "pip");
+    assert_eq!(cache.cache_sharing, Some(ShareMode::Locked));
+    assert_eq!(cache.target, "/root/.cache/pip");
+    assert!(!cache.read_only);
+    assert_eq!(
+        run.mounts[0].raw.value,
+        "type=cache,id=pip,sharing=locked,target=/root/.cache/pip"
+    );
+    let secret = run.mounts[1].mount.as_ref().unwrap();
+    assert_eq!(secret.ty, MountType::Secret);
+    assert_eq!(secret.cache_id, "tok");
+    assert_eq!(secret.env.as_deref(), Some("TOKEN"));
+    let bind = run.mounts[2].mount.as_ref().unwrap();
+    assert_eq!(bind.ty, MountType::Bind);
+    assert_eq!(bind.from, "build");
+    assert_eq!(
+        (bind.source.as_str(), bind.target.as_str()),
+        ("/out", "/in")
+    );
+    assert!(bind.read_only);
+}
+
+#[test]
+fn run_mount_errors_only_at_build_time() {
+    // BuildKit checks these only when it converts the stage (after expansion), so they are not
+    // parse errors; the literal parse records them on the mount.
+    let run = run_command("FROM a\nRUN --mount=type=volume,target=/x true\n");
+    assert_eq!(
+        run.mounts[0].mount.as_ref().unwrap_err().to_string(),
+        "unsupported mount type \"volume\""
+    );
+    let run = run_command("FROM a\nRUN --mount=type=cache,target=/x,sharing=lockd true\n");
+    assert!(matches!(
+        run.mounts[0].mount,
+        Err(MountError::UnsupportedSharing { .. })
+    ));
+    assert_eq!(
+        run.mounts[0].mount.as_ref().unwrap_err().to_string(),
+        "unsupported sharing value \"lockd\" (did you mean locked?)"
+    );
+    // A variable may make the value valid once expanded.
+    let run = run_command("FROM a\nARG T=cache\nRUN --mount=type=$T,target=/x true\n");
+    assert!(run.mounts[0].mount.is_err());
+    // Fields without `=` and unknown keys are not looked at either.
+    run_command("FROM a\nRUN --mount=bogus,targte=/x true\n");
+}
+
+#[test]
+fn run_mount_parse_errors() {
+    let src = "FROM a\nRUN --mount=type=bind,from=$STAGE,target=/x true\n";
+    assert_eq!(
+        error_at(src),
+        (
+            ErrorKind::Instruction,
+            "'from' doesn't support variable expansion, define alias stage instead".to_owned(),
+            "--mount=type=bind,from=$STAGE,target=/x"
+        )
+    );
+    // `$` as the last character is not a variable.
+    run_command("FROM a\nRUN --mount=from=stage$,target=/x true\n");
+    // The flag's quotes are removed before the CSV is read (`extractBuilderFlags`).
+    let src = "FROM a\nRUN --mount=target=/x --mount='target=a\"b' true\n";
+    assert_eq!(
+        error_at(src),
+        (
+            ErrorKind::Instruction,
+            "failed to parse csv mounts: parse error on line 1, column 9: bare \" in \
+             non-quoted-field"
+                .to_owned(),
+            "--mount='target=a\"b'"
+        )
+    );
+    assert_eq!(
+        error_at("FROM a\nRUN --mount= true\n").1,
+        "failed to parse csv mounts: EOF"
+    );
+    // Mount errors come before network errors (runmount's post-hook runs first).
+    assert_eq!(
+        error_at("FROM a\nRUN --network=bridge --mount=from=${X} true\n").1,
+        "'from' doesn't support variable expansion, define alias stage instead"
+    );
+}
+
+#[test]
+fn run_network_and_security() {
+    assert_eq!(
+        error_at("FROM a\nRUN --network=bridge true\n"),
+        (
+            ErrorKind::Instruction,
+            "invalid network mode \"bridge\"".to_owned(),
+            "--network=bridge"
+        )
+    );
+    assert_eq!(
+        error_at("FROM a\nRUN --security=root true\n"),
+        (
+            ErrorKind::Instruction,
+            "security \"root\" is not valid".to_owned(),
+            "--security=root"
+        )
+    );
+    for ok in ["default", "none", "host"] {
+        let run = run_command(&format!("FROM a\nRUN --network={ok} true\n"));
+        assert_eq!(run.network.unwrap().value, ok);
+    }
+    run_command("FROM a\nRUN --security=insecure true\n");
 }
