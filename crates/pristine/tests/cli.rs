@@ -200,3 +200,25 @@ fn usage_error_exits_2() {
     let out = run(&fixtures(), &["check", "--no-such-flag"]);
     assert!(out.starts_with("exit: 2\n"), "{out}");
 }
+
+#[test]
+fn context_summary_text() {
+    let dir = fixtures().join("project");
+    let root = dir.canonicalize().unwrap();
+    let root = regex_escape(&root.display().to_string());
+    insta::with_settings!({filters => vec![(root.as_str(), "[FIXTURE]")]}, {
+        insta::assert_snapshot!(run(&dir, &["context"]));
+    });
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$".contains(c);
+            special
+                .then_some('\\')
+                .into_iter()
+                .chain(std::iter::once(c))
+        })
+        .collect()
+}

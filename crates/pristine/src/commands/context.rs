@@ -289,6 +289,32 @@ fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// The largest sent directories, leaving out a directory whose totals equal its parent's
+/// (`.venv/lib/python3.12/` under `.venv/lib/`): the chain says nothing the parent did not.
+fn largest_directories(ctx: &Context, top: usize) -> Vec<&pristine_context::PathTotals> {
+    let totals: std::collections::HashMap<&[u8], (u64, u64)> = ctx
+        .tree
+        .stats
+        .directories
+        .iter()
+        .map(|d| (d.path.as_slice(), (d.files, d.bytes)))
+        .collect();
+    ctx.tree
+        .stats
+        .directories
+        .iter()
+        .filter(|d| {
+            let parent = d
+                .path
+                .iter()
+                .rposition(|&b| b == b'/')
+                .map(|i| &d.path[..i]);
+            parent.and_then(|p| totals.get(p)) != Some(&(d.files, d.bytes))
+        })
+        .take(top)
+        .collect()
+}
+
 fn largest_files(ctx: &Context, top: usize) -> Vec<(&[u8], u64)> {
     let mut files: Vec<(&[u8], u64)> = ctx
         .tree
@@ -334,7 +360,7 @@ fn summary_text(out: &mut dyn Write, ctx: &Context, top: usize) -> Result<()> {
         )?;
     }
 
-    let dirs: Vec<_> = stats.directories.iter().take(top).collect();
+    let dirs = largest_directories(ctx, top);
     if !dirs.is_empty() {
         writeln!(out, "\nLargest directories:")?;
         for d in dirs {
@@ -379,7 +405,7 @@ struct SummaryJson<'a> {
     entries_sent: u64,
     files_excluded: u64,
     bytes_excluded: u64,
-    largest_directories: &'a [pristine_context::PathTotals],
+    largest_directories: Vec<&'a pristine_context::PathTotals>,
     largest_files: Vec<FileJson>,
     excluded_by: Vec<SavingJson>,
     issues: &'a [Issue],
@@ -411,7 +437,7 @@ impl<'a> SummaryJson<'a> {
             entries_sent: stats.entries_sent,
             files_excluded: stats.files_excluded,
             bytes_excluded: stats.bytes_excluded,
-            largest_directories: &stats.directories[..top.min(stats.directories.len())],
+            largest_directories: largest_directories(ctx, top),
             largest_files: largest_files(ctx, top)
                 .into_iter()
                 .map(|(path, size)| FileJson {
