@@ -278,13 +278,13 @@ pub enum HealthcheckError {
     #[error(transparent)]
     Duration(#[from] DurationError),
     /// Non-zero and below 1ms (negative included).
-    #[error("Interval {} cannot be less than {HEALTHCHECK_MINIMUM}", crate::lex::go_quote(.flag))]
+    #[error("Interval {} cannot be less than {HEALTHCHECK_MINIMUM}", crate::quote::go_quote(.flag))]
     TooShort {
         /// The flag name without `--` (`interval`, `timeout`, `start-period`, `start-interval`).
         flag: String,
     },
     /// `--retries` is not a 32-bit integer (Go `strconv.ParseInt(v, 10, 32)`).
-    #[error("strconv.ParseInt: parsing {}: {}", crate::lex::go_quote(.value), if *.out_of_range { "value out of range" } else { "invalid syntax" })]
+    #[error("strconv.ParseInt: parsing {}: {}", crate::quote::go_quote(.value), if *.out_of_range { "value out of range" } else { "invalid syntax" })]
     RetriesNotInt {
         /// The value as written.
         value: String,

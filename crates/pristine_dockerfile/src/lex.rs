@@ -12,11 +12,12 @@
 //! rune `-1`, which Go prints as U+FFFD (`string(rune(-1))`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::hash::BuildHasher;
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use crate::quote::go_quote;
 
 /// Where variable values come from (BuildKit's `shell.EnvGetter`).
 ///
@@ -695,9 +696,6 @@ static LETTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\p{L}$").expect("constant regex compiles"));
 static DIGIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\p{Nd}$").expect("constant regex compiles"));
-static PRINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{L}\p{M}\p{N}\p{P}\p{S}]$").expect("constant regex compiles")
-});
 
 fn char_matches(re: &Regex, ch: char) -> bool {
     let mut buf = [0u8; 4];
@@ -720,48 +718,6 @@ fn go_is_digit(ch: char) -> bool {
     } else {
         char_matches(&DIGIT, ch)
     }
-}
-
-/// Go `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and U+0020.
-fn go_is_print(ch: char) -> bool {
-    if ch.is_ascii() {
-        ch.is_ascii_graphic() || ch == ' '
-    } else {
-        char_matches(&PRINT, ch)
-    }
-}
-
-/// Go `strconv.Quote` (what `%q` prints for a string).
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            _ if go_is_print(ch) => out.push(ch),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            _ if ch < ' ' || ch == '\u{7f}' => {
-                let _ = write!(out, "\\x{:02x}", u32::from(ch));
-            }
-            _ if u32::from(ch) < 0x10000 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(ch));
-            }
-            _ => {
-                let _ = write!(out, "\\U{:08x}", u32::from(ch));
-            }
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// lex.go `convertShellPatternToRegex`: `*` → `.*` (greedy) or `.*?`, `?` → `.`, `\` escapes
@@ -1445,13 +1401,5 @@ mod tests {
         let lex = Lex::new('`');
         let e = env(&[("A", "x")]);
         assert_eq!(lex.process_word("`$A\\$A", &e).unwrap().result, "$A\\x");
-    }
-
-    #[test]
-    fn go_quote_matches_strconv() {
-        assert_eq!(
-            go_quote("a\"b\\c\n\u{7f}\u{a0}é😀\u{1}"),
-            "\"a\\\"b\\\\c\\n\\x7f\\u00a0é😀\\x01\""
-        );
     }
 }

@@ -13,7 +13,7 @@ use std::fmt;
 
 use crate::duration::go_parse_uint;
 use crate::flags::{go_to_lower, suggest};
-use crate::lex::go_quote;
+use crate::quote::go_quote;
 
 /// A mount type (`type=`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -115,6 +115,13 @@ mod tests {
         assert_eq!(go_quote("\u{e000}"), r#""\ue000""#);
         assert_eq!(go_quote("\u{10ffff}"), r#""\U0010ffff""#);
         assert_eq!(go_quote("😀"), "\"😀\"");
+        assert_eq!(
+            go_quote("a\"b\\c\n\u{7f}\u{a0}é😀\u{1}"),
+            "\"a\\\"b\\\\c\\n\\x7f\\u00a0é😀\\x01\""
+        );
+        // Unicode 15.0 (Go 1.21+): CJK Extension H is printable; 15.1's Extension I is not yet.
+        assert_eq!(go_quote("\u{31350}"), "\"\u{31350}\"");
+        assert_eq!(go_quote("\u{2ebf0}"), r#""\U0002ebf0""#);
         assert_eq!(go_quote_list(&["--a=1", "--b"]), r#"["--a=1" "--b"]"#);
     }
 }
