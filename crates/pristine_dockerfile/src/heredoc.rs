@@ -111,6 +111,7 @@ pub fn chomp_heredoc_content(src: &str) -> String {
     out
 }
 
+// Not `crate::lex`: `heredocs_from_line` needs word byte ranges, which `Lex` does not report.
 mod shell_words {
     //! `shell.Lex` with an empty environment and `SkipUnsetEnv = true`.
 
