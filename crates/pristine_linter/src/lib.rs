@@ -3,8 +3,10 @@
 
 pub mod registry;
 mod rules;
+mod settings;
 
 pub use registry::{Family, FixAvailability, Rule, RuleMeta};
+pub use settings::{LinterSettings, RuleSet};
 
 mod checkers;
 pub use checkers::dockerfile::{check_dockerfile, check_parsed};

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use pristine_context::discover::{self, Build, BuildSource};
+use pristine_linter::LinterSettings;
 
 use crate::Outcome;
 use crate::cli::{CheckArgs, OutputFormat};
@@ -16,6 +17,7 @@ use crate::render::{self, Sources};
 
 pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
     let lookup = |name: &str| std::env::var(name).ok();
+    let settings = LinterSettings::default();
     let mut had_error = false;
 
     let builds = if let Some(file) = &args.file {
@@ -52,7 +54,11 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
             match std::fs::read(&build.dockerfile) {
                 Ok(bytes) => {
                     let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
-                    diagnostics.extend(pristine_linter::check_dockerfile(&build.dockerfile, &text));
+                    diagnostics.extend(pristine_linter::check_dockerfile(
+                        &build.dockerfile,
+                        &text,
+                        &settings,
+                    ));
                     sources.insert(build.dockerfile.clone(), text);
                 }
                 Err(err) => {
@@ -68,7 +74,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
         if !args.no_context
             && seen_contexts.insert((build.context_dir.clone(), build.dockerfile.clone()))
         {
-            match super::context::context_diagnostics(build, &mut sources) {
+            match super::context::context_diagnostics(build, &settings, &mut sources) {
                 Ok(found) => diagnostics.extend(found),
                 Err(err) => {
                     error_user(&format!("{err:#}"));

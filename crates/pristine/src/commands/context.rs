@@ -15,7 +15,7 @@ use pristine_context::{
 };
 use pristine_diagnostics::{Diagnostic, TextRange, TextSize};
 use pristine_ignore::NewError;
-use pristine_linter::Rule;
+use pristine_linter::{LinterSettings, Rule};
 use serde::Serialize;
 
 use crate::Outcome;
@@ -525,7 +525,11 @@ fn pattern_index(err: &ContextError) -> Option<usize> {
 }
 
 /// The context findings of one build, for `pristine check`.
-pub(crate) fn context_diagnostics(build: &Build, sources: &mut Sources) -> Result<Vec<Diagnostic>> {
+pub(crate) fn context_diagnostics(
+    build: &Build,
+    settings: &LinterSettings,
+    sources: &mut Sources,
+) -> Result<Vec<Diagnostic>> {
     let opts = ContextOptions {
         context_dir: build.context_dir.clone(),
         dockerfile: Some(build.dockerfile.clone()),
@@ -595,6 +599,9 @@ pub(crate) fn context_diagnostics(build: &Build, sources: &mut Sources) -> Resul
             );
         }
     }
+    diagnostics.retain(|d| {
+        Rule::from_code_or_name(d.rule.code).is_some_and(|rule| settings.rules.contains(rule))
+    });
     Ok(diagnostics)
 }
 

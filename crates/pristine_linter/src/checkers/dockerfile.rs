@@ -5,16 +5,20 @@ use std::path::Path;
 use pristine_diagnostics::Diagnostic;
 use pristine_dockerfile::Dockerfile;
 
-use crate::Rule;
+use crate::{LinterSettings, Rule};
 
-/// Parses `source` and reports its syntax errors and parser warnings.
-pub fn check_dockerfile(path: &Path, source: &str) -> Vec<Diagnostic> {
+/// Parses `source` and reports its findings.
+pub fn check_dockerfile(path: &Path, source: &str, settings: &LinterSettings) -> Vec<Diagnostic> {
     let dockerfile = pristine_dockerfile::parse(source);
-    check_parsed(path, &dockerfile)
+    check_parsed(path, &dockerfile, settings)
 }
 
 /// Reports the findings of an already parsed Dockerfile.
-pub fn check_parsed(path: &Path, dockerfile: &Dockerfile) -> Vec<Diagnostic> {
+pub fn check_parsed(
+    path: &Path,
+    dockerfile: &Dockerfile,
+    settings: &LinterSettings,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for error in &dockerfile.errors {
         diagnostics.push(
@@ -35,5 +39,8 @@ pub fn check_parsed(path: &Path, dockerfile: &Dockerfile) -> Vec<Diagnostic> {
             );
         }
     }
+    diagnostics.retain(|d| {
+        Rule::from_code_or_name(d.rule.code).is_some_and(|rule| settings.rules.contains(rule))
+    });
     diagnostics
 }
