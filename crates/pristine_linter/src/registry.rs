@@ -18,6 +18,20 @@ pub enum Family {
     Ignore,
     /// The files of the build context (`CX`).
     Context,
+    /// Python packaging in a Dockerfile (`PY`).
+    Python,
+}
+
+impl Family {
+    /// The code prefix every rule of the family has.
+    pub const fn prefix(self) -> &'static str {
+        match self {
+            Family::Dockerfile => "DF",
+            Family::Ignore => "DI",
+            Family::Context => "CX",
+            Family::Python => "PY",
+        }
+    }
 }
 
 /// Whether a rule can offer a fix.
@@ -173,11 +187,7 @@ mod tests {
             let meta = rule.meta();
             assert!(codes.insert(meta.code), "duplicate code {}", meta.code);
             assert!(names.insert(meta.name), "duplicate name {}", meta.name);
-            let prefix = match meta.family {
-                Family::Dockerfile => "DF",
-                Family::Ignore => "DI",
-                Family::Context => "CX",
-            };
+            let prefix = meta.family.prefix();
             assert!(
                 meta.code.starts_with(prefix),
                 "{} in {:?}",

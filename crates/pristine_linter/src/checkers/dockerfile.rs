@@ -1,46 +1,91 @@
-//! Checks one Dockerfile.
+//! Checks one Dockerfile: parses it once, builds the stage model once, and runs every enabled
+//! Dockerfile-family and Python-family rule over those facts.
 
 use std::path::Path;
 
-use pristine_diagnostics::Diagnostic;
-use pristine_dockerfile::Dockerfile;
+use pristine_diagnostics::{Diagnostic, TextRange};
+use pristine_dockerfile::{Dockerfile, Stages};
 
-use crate::{LinterSettings, Rule};
+use crate::{LinterSettings, Rule, rules};
+
+/// The facts a Dockerfile rule reads, and where it reports.
+pub(crate) struct Checker<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) source: &'a str,
+    pub(crate) dockerfile: &'a Dockerfile,
+    pub(crate) stages: Stages,
+    pub(crate) settings: &'a LinterSettings,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(
+        path: &'a Path,
+        source: &'a str,
+        dockerfile: &'a Dockerfile,
+        settings: &'a LinterSettings,
+    ) -> Self {
+        Self {
+            path,
+            source,
+            dockerfile,
+            stages: dockerfile.stages(),
+            settings,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// A diagnostic of `rule` about `range` of this Dockerfile, ready to be given help or a
+    /// fix and then [`report`](Self::report)ed.
+    pub(crate) fn diagnostic(
+        &self,
+        rule: Rule,
+        message: impl Into<String>,
+        range: TextRange,
+    ) -> Diagnostic {
+        rule.diagnostic(message, self.path).with_range(range)
+    }
+
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub(crate) fn enabled(&self, rule: Rule) -> bool {
+        self.settings.rules.contains(rule)
+    }
+}
 
 /// Parses `source` and reports its findings.
 pub fn check_dockerfile(path: &Path, source: &str, settings: &LinterSettings) -> Vec<Diagnostic> {
     let dockerfile = pristine_dockerfile::parse(source);
-    check_parsed(path, &dockerfile, settings)
+    check_parsed(path, source, &dockerfile, settings)
 }
 
-/// Reports the findings of an already parsed Dockerfile.
+/// Reports the findings of an already parsed Dockerfile (`source` is the text it was parsed
+/// from).
 pub fn check_parsed(
     path: &Path,
+    source: &str,
     dockerfile: &Dockerfile,
     settings: &LinterSettings,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    for error in &dockerfile.errors {
-        diagnostics.push(
-            Rule::InvalidSyntax
-                .diagnostic(error.message.clone(), path)
-                .with_range(error.range),
-        );
+    let mut checker = Checker::new(path, source, dockerfile, settings);
+
+    // One line per rule: the rule runs only when enabled. Rules are plain functions
+    // `fn(&mut Checker)`; keep the list in code order.
+    macro_rules! run {
+        ($($rule:ident => $check:path,)*) => {
+            $(
+                if checker.enabled(Rule::$rule) {
+                    $check(&mut checker);
+                }
+            )*
+        };
     }
-    for warning in &dockerfile.warnings {
-        // The parser's only warning today is the empty continuation line; match on the text
-        // BuildKit uses so a new warning kind is not silently mislabelled.
-        if warning.message.starts_with("Empty continuation line") {
-            diagnostics.push(
-                Rule::EmptyContinuationLine
-                    .diagnostic(warning.message.clone(), path)
-                    .with_range(warning.range)
-                    .with_help("Remove the empty line, or end the instruction before it"),
-            );
-        }
+    run! {
+        InvalidSyntax => rules::dockerfile::invalid_syntax::invalid_syntax,
+        EmptyContinuationLine => rules::dockerfile::empty_continuation_line::empty_continuation_line,
     }
-    diagnostics.retain(|d| {
-        Rule::from_code_or_name(d.rule.code).is_some_and(|rule| settings.rules.contains(rule))
-    });
-    diagnostics
+
+    checker.diagnostics
 }

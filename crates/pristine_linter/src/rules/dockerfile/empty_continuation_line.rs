@@ -1,3 +1,5 @@
+use crate::Rule;
+use crate::checkers::dockerfile::Checker;
 use crate::registry::declare_rule;
 
 declare_rule! {
@@ -38,5 +40,23 @@ declare_rule! {
         hadolint: [],
         buildkit: ["NoEmptyContinuation"],
         summary: "Empty line inside a continued instruction",
+    }
+}
+
+/// DF002: BuildKit's empty-continuation warning.
+pub(crate) fn empty_continuation_line(checker: &mut Checker) {
+    for warning in &checker.dockerfile.warnings {
+        // The parser's only warning today is the empty continuation line; match BuildKit's text
+        // so that a new warning kind is not mislabelled.
+        if warning.message.starts_with("Empty continuation line") {
+            let diagnostic = checker
+                .diagnostic(
+                    Rule::EmptyContinuationLine,
+                    warning.message.clone(),
+                    warning.range,
+                )
+                .with_help("Remove the empty line, or end the instruction before it");
+            checker.report(diagnostic);
+        }
     }
 }

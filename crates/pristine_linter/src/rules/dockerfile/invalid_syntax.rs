@@ -1,3 +1,5 @@
+use crate::Rule;
+use crate::checkers::dockerfile::Checker;
 use crate::registry::declare_rule;
 
 declare_rule! {
@@ -37,5 +39,14 @@ declare_rule! {
         hadolint: ["DL1000"],
         buildkit: [],
         summary: "Dockerfile that BuildKit refuses to parse",
+    }
+}
+
+/// DF001: every error of both BuildKit parser layers.
+pub(crate) fn invalid_syntax(checker: &mut Checker) {
+    for error in &checker.dockerfile.errors {
+        let diagnostic =
+            checker.diagnostic(Rule::InvalidSyntax, error.message.clone(), error.range);
+        checker.report(diagnostic);
     }
 }

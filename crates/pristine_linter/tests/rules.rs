@@ -1,0 +1,127 @@
+//! One fixture + snapshot per rule (ruff's `test_case` + insta pattern, driven by file names).
+//!
+//! Every file `resources/test/fixtures/<family>/<CODE>[_<case>].Dockerfile` is linted with only
+//! rule `<CODE>` enabled and its rendered diagnostics are snapshotted as
+//! `snapshots/rules__<CODE>[_<case>].snap`. Fixtures open with a comment saying what should fire;
+//! cover firing and non-firing cases. Every Dockerfile-input rule must have a fixture.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use pristine_diagnostics::{Diagnostic, LineIndex};
+use pristine_linter::{Family, LinterSettings, Rule, RuleSet, check_dockerfile};
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("resources/test/fixtures")
+}
+
+/// A plain-text rendering for snapshots: position, code, message, the source line with the
+/// range underlined, help, and the fix's edits.
+fn render(path: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
+    let index = LineIndex::new(source);
+    let mut out = String::new();
+    for d in diagnostics {
+        let _ = write!(out, "{} [{}] {}", d.rule.code, d.severity, d.message);
+        if let Some(range) = d.range {
+            let start = index.location(range.start(), source);
+            let end = index.location(range.end(), source);
+            let _ = writeln!(out, "\n  --> {path}:{}:{}", start.row, start.column);
+            let line = &source[index.line_range(start.row - 1, source)];
+            let _ = writeln!(out, "   | {line}");
+            let width = if end.row == start.row {
+                (end.column - start.column).max(1)
+            } else {
+                line.chars().count().saturating_sub(start.column - 1).max(1)
+            };
+            let _ = writeln!(
+                out,
+                "   | {}{}{}",
+                " ".repeat(start.column - 1),
+                "^".repeat(width),
+                if end.row > start.row {
+                    format!(" (to {}:{})", end.row, end.column)
+                } else {
+                    String::new()
+                }
+            );
+        } else {
+            let _ = writeln!(out, "\n  --> {path}");
+        }
+        if let Some(subject) = &d.subject_path {
+            let _ = writeln!(out, "   = path: {subject}");
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "   = help: {help}");
+        }
+        if let Some(fix) = &d.fix {
+            let _ = writeln!(out, "   = fix ({:?}):", fix.applicability);
+            for edit in fix.edits() {
+                let _ = writeln!(
+                    out,
+                    "       {}..{} -> {:?}",
+                    u32::from(edit.range.start()),
+                    u32::from(edit.range.end()),
+                    edit.content
+                );
+            }
+        }
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push_str("(no diagnostics)\n");
+    }
+    out
+}
+
+fn fixtures() -> Vec<(Rule, String, PathBuf)> {
+    let mut found = Vec::new();
+    for family in ["dockerfile", "python"] {
+        let Ok(entries) = std::fs::read_dir(fixtures_dir().join(family)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let Some(stem) = name.strip_suffix(".Dockerfile") else {
+                continue;
+            };
+            let code = stem.split('_').next().unwrap();
+            let rule = Rule::from_code_or_name(code)
+                .unwrap_or_else(|| panic!("fixture {name}: no rule with code {code}"));
+            found.push((rule, stem.to_string(), path));
+        }
+    }
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    found
+}
+
+#[test]
+fn every_rule_fixture_matches_its_snapshot() {
+    let mut settings = LinterSettings::default();
+    for (rule, stem, path) in fixtures() {
+        settings.rules = RuleSet::from_iter([rule]);
+        let source = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let diagnostics = check_dockerfile(Path::new(name), &source, &settings);
+        assert!(
+            diagnostics.iter().all(|d| d.rule.code == rule.meta().code),
+            "{stem}: a rule reported another rule's code"
+        );
+        insta::assert_snapshot!(stem.clone(), render(name, &source, &diagnostics));
+    }
+}
+
+#[test]
+fn every_dockerfile_rule_has_a_fixture() {
+    let fixtures = fixtures();
+    for rule in Rule::ALL {
+        if matches!(rule.meta().family, Family::Dockerfile | Family::Python) {
+            assert!(
+                fixtures.iter().any(|(r, ..)| r == rule),
+                "rule {} ({}) has no fixture in resources/test/fixtures",
+                rule.meta().code,
+                rule.meta().name
+            );
+        }
+    }
+}
