@@ -9,6 +9,10 @@ use pristine_dockerfile::{Dockerfile, Stages};
 use crate::{LinterSettings, Rule, rules};
 
 /// The facts a Dockerfile rule reads, and where it reports.
+#[expect(
+    dead_code,
+    reason = "`source` and `stages` are for the rules of issue 5; remove this when one reads them"
+)]
 pub(crate) struct Checker<'a> {
     pub(crate) path: &'a Path,
     pub(crate) source: &'a str,
