@@ -149,13 +149,20 @@ macro_rules! registry {
 
 use crate::rules::{context, dockerfile, ignore};
 
+// One line per rule. Each group has an insertion marker: add a line directly above the marker
+// of your group (several people add rules at the same time; this keeps edits apart).
 registry! {
     InvalidSyntax => dockerfile::invalid_syntax::InvalidSyntax,
     EmptyContinuationLine => dockerfile::empty_continuation_line::EmptyContinuationLine,
+    // @@ general Dockerfile rules (DF003-DF099)
+    // @@ shell rules (DF100-DF199)
+    // @@ Python rules (PY001-PY199)
     InvalidIgnorePattern => ignore::invalid_ignore_pattern::InvalidIgnorePattern,
+    // @@ ignore-file rules (DI002-DI099)
     UnreadableContextEntry => context::unreadable_context_entry::UnreadableContextEntry,
     SpecialFileInContext => context::special_file_in_context::SpecialFileInContext,
     NonUtf8ContextPath => context::non_utf8_context_path::NonUtf8ContextPath,
+    // @@ context rules (CX004-CX199)
 }
 
 impl Rule {

@@ -89,6 +89,9 @@ pub fn check_parsed(
     run! {
         InvalidSyntax => rules::dockerfile::invalid_syntax::invalid_syntax,
         EmptyContinuationLine => rules::dockerfile::empty_continuation_line::empty_continuation_line,
+        // @@ general Dockerfile rules (DF003-DF099)
+        // @@ shell rules (DF100-DF199)
+        // @@ Python rules (PY001-PY199)
     }
 
     checker.diagnostics

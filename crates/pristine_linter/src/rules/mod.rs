@@ -3,3 +3,4 @@
 pub(crate) mod context;
 pub(crate) mod dockerfile;
 pub(crate) mod ignore;
+// @@ rule family modules (python, shell)
