@@ -1150,6 +1150,15 @@ const DIR_NAMES: &[&str] = &[
     "ab",
 ];
 const FILE_NAMES: &[&str] = &[
+    "a+b.txt",
+    "(x).py",
+    "a{2}",
+    "$HOME",
+    "x|y",
+    "c^d",
+    "a]b",
+    "e\u{301}.txt",
+    "ü",
     "main.py",
     "app.py",
     "__init__.py",
@@ -1260,9 +1269,9 @@ fn join(parent: &str, name: &str) -> String {
 fn gen_tree(rng: &mut Rng) -> BTreeMap<String, Node> {
     let mut tree = BTreeMap::new();
     let mut dirs: Vec<String> = vec![String::new()];
-    for _ in 0..rng.range(1, 9) {
+    for _ in 0..rng.range(1, 14) {
         let parent = rng.pick(&dirs).clone();
-        if parent.matches('/').count() >= 3 {
+        if parent.matches('/').count() >= 4 {
             continue;
         }
         let path = join(&parent, rng.word(DIR_NAMES));
@@ -1432,6 +1441,41 @@ fn gen_pattern(rng: &mut Rng, paths: &[&String], deep: bool) -> String {
     }
 }
 
+/// One more twist on a pattern: escapes, Unicode spaces, redundant path
+/// elements, extra globs.
+fn mutate(rng: &mut Rng, pat: &str) -> String {
+    match rng.below(13) {
+        // `\x`: a literal glob char or an RE2 class escape (`\d`, `\w`, `\s`)
+        0 => {
+            let class = rng.word(&["\\d", "\\w", "\\s", "\\S"]);
+            replace_char(rng, pat, |c| match c {
+                '/' => "/".into(),
+                c if c.is_ascii_punctuation() || c == ' ' => format!("\\{c}"),
+                _ => class.into(),
+            })
+        }
+        // `\x` for any x: RE2 rejects unknown escapes like `\m` (build error)
+        1 => replace_char(rng, pat, |c| {
+            if c == '/' {
+                "/".into()
+            } else {
+                format!("\\{c}")
+            }
+        }),
+        12 => format!("{pat}|x"),
+        2 => format!("\u{a0}{pat}\u{3000}"),
+        3 => format!("**/{pat}"),
+        4 => format!("{pat}/**"),
+        5 => format!("{pat}**"),
+        6 => pat.replacen('/', "//", 1),
+        7 => pat.replacen('/', "/./", 1),
+        8 => format!("x/../{pat}"),
+        9 => replace_char(rng, pat, |c| if c == '/' { "/".into() } else { "*".into() }),
+        10 => format!("{pat}\u{feff}"),
+        _ => format!("/{pat}/"),
+    }
+}
+
 fn gen_ignore(rng: &mut Rng, tree: &BTreeMap<String, Node>) -> Vec<u8> {
     let paths: Vec<&String> = tree.keys().collect();
     let mut lines: Vec<String> = Vec::new();
@@ -1445,12 +1489,19 @@ fn gen_ignore(rng: &mut Rng, tree: &BTreeMap<String, Node>) -> Vec<u8> {
             lines.push((*rng.pick(BLANKS)).to_owned());
             continue;
         }
-        let exception = i > 0 && rng.percent(35);
+        let exception = if i == 0 {
+            rng.percent(5)
+        } else {
+            rng.percent(35)
+        };
         let mut pat = if exception && rng.percent(40) {
             (*rng.pick(EXCEPTION_PATTERNS)).to_owned()
         } else {
             gen_pattern(rng, &paths, exception)
         };
+        if rng.percent(25) {
+            pat = mutate(rng, &pat);
+        }
         if exception {
             pat = format!("{}{pat}", if rng.percent(15) { "! " } else { "!" });
         }
