@@ -4,9 +4,10 @@
 pub mod registry;
 mod rules;
 mod settings;
+pub mod suppression;
 
 pub use registry::{Family, FixAvailability, Rule, RuleMeta};
-pub use settings::{LinterSettings, RuleSet};
+pub use settings::{LinterSettings, PerFileIgnore, RuleSet};
 
 mod checkers;
 pub use checkers::dockerfile::{check_dockerfile, check_parsed};

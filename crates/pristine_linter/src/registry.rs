@@ -154,6 +154,7 @@ use crate::rules::{context, dockerfile, ignore};
 registry! {
     InvalidSyntax => dockerfile::invalid_syntax::InvalidSyntax,
     EmptyContinuationLine => dockerfile::empty_continuation_line::EmptyContinuationLine,
+    UnusedSuppression => dockerfile::unused_suppression::UnusedSuppression,
     // @@ general Dockerfile rules (DF003-DF099)
     // @@ shell rules (DF100-DF199)
     // @@ Python rules (PY001-PY199)

@@ -94,5 +94,5 @@ pub fn check_parsed(
         // @@ Python rules (PY001-PY199)
     }
 
-    checker.diagnostics
+    crate::suppression::apply(checker.diagnostics, source, dockerfile, settings, path)
 }
