@@ -157,6 +157,24 @@ registry! {
     UnusedSuppression => dockerfile::unused_suppression::UnusedSuppression,
     // @@ general Dockerfile rules (DF003-DF099)
     // @@ shell rules (DF100-DF199)
+    UvBinaryUnpinned => crate::rules::python::uv_binary_unpinned::UvBinaryUnpinned,
+    PythonBaseImageFloatingTag => crate::rules::python::python_base_image_floating_tag::PythonBaseImageFloatingTag,
+    PythonBaseImageNotSlim => crate::rules::python::python_base_image_not_slim::PythonBaseImageNotSlim,
+    PythonStageBaseMismatch => crate::rules::python::python_stage_base_mismatch::PythonStageBaseMismatch,
+    DeprecatedFastapiBaseImage => crate::rules::python::deprecated_fastapi_base_image::DeprecatedFastapiBaseImage,
+    VenvPathChangedBetweenStages => crate::rules::python::venv_path_changed_between_stages::VenvPathChangedBetweenStages,
+    VenvNotOnPath => crate::rules::python::venv_not_on_path::VenvNotOnPath,
+    MissingPythonUnbuffered => crate::rules::python::missing_pythonunbuffered::MissingPythonUnbuffered,
+    MissingPythonDontWriteBytecode => crate::rules::python::missing_pythondontwritebytecode::MissingPythonDontWriteBytecode,
+    PythonEnvFlagMisuse => crate::rules::python::python_env_flag_misuse::PythonEnvFlagMisuse,
+    CredentialsInUrl => crate::rules::python::credentials_in_url::CredentialsInUrl,
+    SecretInArgOrEnv => crate::rules::python::secret_in_arg_or_env::SecretInArgOrEnv,
+    RunsAsRoot => crate::rules::python::runs_as_root::RunsAsRoot,
+    ShellFormProcess => crate::rules::python::shell_form_process::ShellFormProcess,
+    ExecFormVariable => crate::rules::python::exec_form_variable::ExecFormVariable,
+    DevServerInCmd => crate::rules::python::dev_server_in_cmd::DevServerInCmd,
+    ServerBindsLocalhost => crate::rules::python::server_binds_localhost::ServerBindsLocalhost,
+    AddForLocalFiles => crate::rules::python::add_for_local_files::AddForLocalFiles,
     // @@ Python rules (PY001-PY199)
     InvalidIgnorePattern => ignore::invalid_ignore_pattern::InvalidIgnorePattern,
     // @@ ignore-file rules (DI002-DI099)

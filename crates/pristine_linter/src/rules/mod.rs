@@ -3,4 +3,5 @@
 pub(crate) mod context;
 pub(crate) mod dockerfile;
 pub(crate) mod ignore;
+pub(crate) mod python;
 // @@ rule family modules (python, shell)
