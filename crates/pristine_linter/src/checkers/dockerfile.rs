@@ -1,17 +1,20 @@
 //! Checks one Dockerfile: parses it once, builds the stage model once, and runs every enabled
 //! Dockerfile-family and Python-family rule over those facts.
 
+use std::cell::OnceCell;
 use std::path::Path;
+use std::rc::Rc;
 
 use pristine_diagnostics::{Diagnostic, TextRange};
 use pristine_dockerfile::{Dockerfile, Stages};
+use pristine_shell::RunScript;
 
 use crate::{LinterSettings, Rule, rules};
 
 /// The facts a Dockerfile rule reads, and where it reports.
-#[expect(
+#[allow(
     dead_code,
-    reason = "`source` and `stages` are for the rules of issue 5; remove this when one reads them"
+    reason = "read by the rules of issue 5 as they land; `allow`, not `expect`, so that it holds either way"
 )]
 pub(crate) struct Checker<'a> {
     pub(crate) path: &'a Path,
@@ -20,6 +23,8 @@ pub(crate) struct Checker<'a> {
     pub(crate) stages: Stages,
     pub(crate) settings: &'a LinterSettings,
     diagnostics: Vec<Diagnostic>,
+    /// See [`Checker::run_scripts`].
+    run_scripts: OnceCell<Rc<[RunScript]>>,
 }
 
 impl<'a> Checker<'a> {
@@ -36,7 +41,37 @@ impl<'a> Checker<'a> {
             stages: dockerfile.stages(),
             settings,
             diagnostics: Vec::new(),
+            run_scripts: OnceCell::new(),
         }
+    }
+
+    /// The parsed shell of every `RUN` and `ONBUILD RUN` of this Dockerfile, in order: the
+    /// shell-form command line (continuation lines joined as BuildKit does), the heredoc bodies
+    /// that run as shell (`RUN <<EOF`, `RUN bash <<EOF`), the `sh -c '…'` scripts, and exec
+    /// form as one command. Every [`pristine_shell::Word`] / [`pristine_shell::Command`] range
+    /// is a range of this Dockerfile's source. Each `RunScript` carries its instruction index,
+    /// stage index, `ONBUILD` flag and the `SHELL` in effect.
+    ///
+    /// Parsed once, on first call; later calls are a reference-count increment. The `Rc` lets a
+    /// rule iterate while it reports:
+    ///
+    /// ```ignore
+    /// for run in checker.run_scripts().iter() {
+    ///     for pip in pristine_shell::pip_installs(&run.script) {
+    ///         if !pip.no_cache_dir {
+    ///             let d = checker.diagnostic(Rule::X, "…", pip.invocation.command.range);
+    ///             checker.report(d);
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    #[allow(dead_code, reason = "the API the shell and Python rules call")]
+    pub(crate) fn run_scripts(&self) -> Rc<[RunScript]> {
+        self.run_scripts
+            .get_or_init(|| {
+                pristine_shell::run_scripts(self.dockerfile, self.source, &self.stages).into()
+            })
+            .clone()
     }
 
     /// A diagnostic of `rule` about `range` of this Dockerfile, ready to be given help or a
@@ -91,24 +126,6 @@ pub fn check_parsed(
         EmptyContinuationLine => rules::dockerfile::empty_continuation_line::empty_continuation_line,
         // @@ general Dockerfile rules (DF003-DF099)
         // @@ shell rules (DF100-DF199)
-        UvBinaryUnpinned => rules::python::uv_binary_unpinned::uv_binary_unpinned,
-        PythonBaseImageFloatingTag => rules::python::python_base_image_floating_tag::python_base_image_floating_tag,
-        PythonBaseImageNotSlim => rules::python::python_base_image_not_slim::python_base_image_not_slim,
-        PythonStageBaseMismatch => rules::python::python_stage_base_mismatch::python_stage_base_mismatch,
-        DeprecatedFastapiBaseImage => rules::python::deprecated_fastapi_base_image::deprecated_fastapi_base_image,
-        VenvPathChangedBetweenStages => rules::python::venv_path_changed_between_stages::venv_path_changed_between_stages,
-        VenvNotOnPath => rules::python::venv_not_on_path::venv_not_on_path,
-        MissingPythonUnbuffered => rules::python::missing_pythonunbuffered::missing_python_unbuffered,
-        MissingPythonDontWriteBytecode => rules::python::missing_pythondontwritebytecode::missing_python_dont_write_bytecode,
-        PythonEnvFlagMisuse => rules::python::python_env_flag_misuse::python_env_flag_misuse,
-        CredentialsInUrl => rules::python::credentials_in_url::credentials_in_url,
-        SecretInArgOrEnv => rules::python::secret_in_arg_or_env::secret_in_arg_or_env,
-        RunsAsRoot => rules::python::runs_as_root::runs_as_root,
-        ShellFormProcess => rules::python::shell_form_process::shell_form_process,
-        ExecFormVariable => rules::python::exec_form_variable::exec_form_variable,
-        DevServerInCmd => rules::python::dev_server_in_cmd::dev_server_in_cmd,
-        ServerBindsLocalhost => rules::python::server_binds_localhost::server_binds_localhost,
-        AddForLocalFiles => rules::python::add_for_local_files::add_for_local_files,
         // @@ Python rules (PY001-PY199)
     }
 

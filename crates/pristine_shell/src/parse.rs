@@ -1,0 +1,713 @@
+//! The tree-sitter-bash walk that produces a [`Script`].
+
+use std::cell::RefCell;
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::map::SourceMap;
+use crate::script::{Assignment, Command, Connector, Context, Script, ShellOptions, Word, basename};
+
+/// Shells whose `-c` script and stdin are parsed as shell.
+pub(crate) const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"];
+
+/// Deepest syntax nesting walked (a hostile `((((…` cannot exhaust the stack).
+const MAX_DEPTH: usize = 256;
+/// Deepest `sh -c 'sh -c "…"'` nesting parsed.
+const MAX_NESTED_SHELLS: u32 = 8;
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+fn parse_tree(text: &str) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_bash::LANGUAGE.into())
+                .ok()?;
+            *slot = Some(parser);
+        }
+        slot.as_mut()?.parse(text, None)
+    })
+}
+
+/// Parses `text` as shell; ranges are offsets into `text`.
+pub fn parse(text: &str) -> Script {
+    let len = text_size::TextSize::try_from(text.len()).unwrap_or_default();
+    parse_mapped(text, &SourceMap::identity(0.into(), len))
+}
+
+/// Parses `text` as shell; ranges are mapped through `map` (logical offset 0 = start of `text`).
+pub fn parse_mapped(text: &str, map: &SourceMap) -> Script {
+    let frame = Frame {
+        map,
+        base: 0,
+        fixed: None,
+    };
+    parse_in(text, frame, Context::default(), 0)
+}
+
+/// Where the text being parsed sits in the map's logical text.
+#[derive(Clone, Copy)]
+struct Frame<'m> {
+    map: &'m SourceMap,
+    base: usize,
+    /// Positions inside are unknown: every range is this logical range.
+    fixed: Option<(usize, usize)>,
+}
+
+impl Frame<'_> {
+    fn range(&self, start: usize, end: usize) -> text_size::TextRange {
+        match self.fixed {
+            Some((a, b)) => self.map.range(a, b),
+            None => self.map.range(self.base + start, self.base + end),
+        }
+    }
+}
+
+fn parse_in(text: &str, frame: Frame<'_>, ctx: Context, shells: u32) -> Script {
+    let Some(tree) = parse_tree(text) else {
+        return Script {
+            has_error: true,
+            ..Script::default()
+        };
+    };
+    let root = tree.root_node();
+    let mut walker = Walker {
+        text,
+        frame,
+        commands: Vec::new(),
+        scopes: vec![Scope::default()],
+        pipelines: 0,
+        shells,
+        has_error: root.has_error(),
+    };
+    walker.visit(root, ctx, 0);
+    let mut script = Script {
+        commands: walker.commands,
+        has_error: walker.has_error,
+        options: ShellOptions::default(),
+    };
+    script.options = set_options(&script);
+    script
+}
+
+#[derive(Default)]
+struct Scope {
+    pending: Option<Connector>,
+    last: Option<usize>,
+}
+
+struct Walker<'t, 'm> {
+    text: &'t str,
+    frame: Frame<'m>,
+    commands: Vec<Command>,
+    scopes: Vec<Scope>,
+    pipelines: u32,
+    shells: u32,
+    has_error: bool,
+}
+
+impl Walker<'_, '_> {
+    fn node_text(&self, n: Node<'_>) -> &str {
+        self.text.get(n.byte_range()).unwrap_or_default()
+    }
+
+    fn word(&self, n: Node<'_>) -> Word {
+        let (text, is_static) = self.unquote(n, 0);
+        Word {
+            text,
+            raw: self.node_text(n).to_owned(),
+            range: self.frame.range(n.start_byte(), n.end_byte()),
+            is_static,
+        }
+    }
+
+    fn unquote(&self, n: Node<'_>, depth: usize) -> (String, bool) {
+        let raw = self.node_text(n);
+        if depth > MAX_DEPTH {
+            return (raw.to_owned(), false);
+        }
+        match n.kind() {
+            "word" | "number" => (unescape_word(raw), true),
+            "command_name" => match n.named_child(0) {
+                Some(c) if n.named_child_count() == 1 => self.unquote(c, depth + 1),
+                _ => (unescape_word(raw), !raw.contains(['$', '`'])),
+            },
+            "raw_string" => (strip_quotes(raw, "'", "'").to_owned(), true),
+            "ansi_c_string" => (unescape_ansi(strip_quotes(raw, "$'", "'")), true),
+            "string" | "translated_string" => {
+                let mut out = String::new();
+                let mut is_static = true;
+                let mut pos = n.start_byte() + if n.kind() == "string" { 1 } else { 2 };
+                let end = n.end_byte().saturating_sub(1).max(pos);
+                let mut cursor = n.walk();
+                for child in n.named_children(&mut cursor) {
+                    if let Some(gap) = self.text.get(pos..child.start_byte()) {
+                        out.push_str(&unescape_dq(gap));
+                    }
+                    let t = self.node_text(child);
+                    if child.kind() == "string_content" {
+                        out.push_str(&unescape_dq(t));
+                    } else {
+                        is_static = false;
+                        out.push_str(t);
+                    }
+                    pos = child.end_byte().max(pos);
+                }
+                if let Some(gap) = self.text.get(pos..end) {
+                    out.push_str(&unescape_dq(gap));
+                }
+                (out, is_static)
+            }
+            "concatenation" => {
+                let mut out = String::new();
+                let mut is_static = true;
+                let mut pos = n.start_byte();
+                let mut cursor = n.walk();
+                for child in n.children(&mut cursor) {
+                    if let Some(gap) = self.text.get(pos..child.start_byte()) {
+                        out.push_str(gap);
+                    }
+                    let (t, s) = self.unquote(child, depth + 1);
+                    out.push_str(&t);
+                    is_static &= s;
+                    pos = child.end_byte().max(pos);
+                }
+                if let Some(gap) = self.text.get(pos..n.end_byte()) {
+                    out.push_str(gap);
+                }
+                (out, is_static)
+            }
+            "simple_expansion" | "expansion" | "command_substitution" | "process_substitution"
+            | "arithmetic_expansion" | "brace_expression" => (raw.to_owned(), false),
+            _ => (raw.to_owned(), !raw.contains(['$', '`'])),
+        }
+    }
+
+    fn scope(&mut self) -> &mut Scope {
+        if self.scopes.is_empty() {
+            self.scopes.push(Scope::default());
+        }
+        let last = self.scopes.len() - 1;
+        &mut self.scopes[last]
+    }
+
+    fn operator(&mut self, op: Connector) {
+        let scope = self.scope();
+        scope.pending = Some(op);
+        if let Some(i) = scope.last
+            && let Some(c) = self.commands.get_mut(i)
+        {
+            c.followed_by = Some(op);
+        }
+    }
+
+    fn visit(&mut self, n: Node<'_>, ctx: Context, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.has_error = true;
+            return;
+        }
+        if !n.is_named() {
+            let op = match n.kind() {
+                "&&" => Some(Connector::And),
+                "||" => Some(Connector::Or),
+                ";" | ";;" | "\n" => Some(Connector::Sequence),
+                "|" | "|&" => Some(Connector::Pipe),
+                "&" => Some(Connector::Background),
+                _ => None,
+            };
+            let in_expression = n
+                .parent()
+                .is_some_and(|p| p.kind().ends_with("expression") || p.kind() == "test_command");
+            if let Some(op) = op
+                && !in_expression
+            {
+                self.operator(op);
+            }
+            return;
+        }
+        match n.kind() {
+            "ERROR" => {
+                self.has_error = true;
+                self.children(n, ctx, depth);
+            }
+            "command" => self.command(n, ctx, &[], depth),
+            "redirected_statement" => {
+                let body = n.child_by_field_name("body");
+                let mut redirects = Vec::new();
+                let mut cursor = n.walk();
+                for child in n.children_by_field_name("redirect", &mut cursor) {
+                    redirects.push(redirect_text(self.node_text(child)));
+                }
+                match body {
+                    Some(b) if b.kind() == "command" => {
+                        self.command(b, ctx, &redirects, depth + 1);
+                        let mut cursor = n.walk();
+                        for child in n.children(&mut cursor) {
+                            if child.id() != b.id() {
+                                self.visit(child, ctx, depth + 1);
+                            }
+                        }
+                    }
+                    _ => self.children(n, ctx, depth),
+                }
+            }
+            "declaration_command" | "unset_command" => self.declaration(n, ctx, depth),
+            "pipeline" => {
+                let id = self.pipelines;
+                self.pipelines += 1;
+                let inner = Context {
+                    pipeline: true,
+                    ..ctx
+                };
+                let mut cursor = n.walk();
+                for child in n.children(&mut cursor) {
+                    let before = self.commands.len();
+                    self.visit(child, inner, depth + 1);
+                    for c in self.commands.get_mut(before..).unwrap_or_default() {
+                        if c.pipeline.is_none() && !c.context.substitution {
+                            c.pipeline = Some(id);
+                        }
+                    }
+                }
+            }
+            "subshell" => self.children(
+                n,
+                Context {
+                    subshell: true,
+                    ..ctx
+                },
+                depth,
+            ),
+            "negated_command" => self.children(
+                n,
+                Context {
+                    negated: true,
+                    ..ctx
+                },
+                depth,
+            ),
+            "function_definition" => self.children(
+                n,
+                Context {
+                    function: true,
+                    ..ctx
+                },
+                depth,
+            ),
+            "command_substitution" | "process_substitution" => {
+                self.scopes.push(Scope::default());
+                self.children(
+                    n,
+                    Context {
+                        substitution: true,
+                        ..ctx
+                    },
+                    depth,
+                );
+                self.scopes.pop();
+            }
+            "if_statement" | "elif_clause" | "while_statement" | "until_statement" => {
+                let looped = matches!(n.kind(), "while_statement" | "until_statement");
+                let mut cursor = n.walk();
+                let conditions: Vec<usize> = n
+                    .children_by_field_name("condition", &mut cursor)
+                    .map(|c| c.id())
+                    .collect();
+                let mut cursor = n.walk();
+                for child in n.children(&mut cursor) {
+                    let inner = if conditions.contains(&child.id()) {
+                        Context {
+                            condition: true,
+                            ..ctx
+                        }
+                    } else if looped {
+                        Context {
+                            loop_body: true,
+                            ..ctx
+                        }
+                    } else {
+                        Context {
+                            branch: true,
+                            ..ctx
+                        }
+                    };
+                    self.visit(child, inner, depth + 1);
+                }
+            }
+            "else_clause" | "case_item" => self.children(
+                n,
+                Context {
+                    branch: true,
+                    ..ctx
+                },
+                depth,
+            ),
+            "for_statement" | "c_style_for_statement" => {
+                let body = n.child_by_field_name("body").map(|b| b.id());
+                let mut cursor = n.walk();
+                for child in n.children(&mut cursor) {
+                    let inner = if Some(child.id()) == body {
+                        Context {
+                            loop_body: true,
+                            ..ctx
+                        }
+                    } else {
+                        ctx
+                    };
+                    self.visit(child, inner, depth + 1);
+                }
+            }
+            "comment" | "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
+            _ => self.children(n, ctx, depth),
+        }
+    }
+
+    fn children(&mut self, n: Node<'_>, ctx: Context, depth: usize) {
+        let mut cursor = n.walk();
+        for child in n.children(&mut cursor) {
+            self.visit(child, ctx, depth + 1);
+        }
+    }
+
+    fn push(&mut self, mut command: Command) -> usize {
+        let index = self.commands.len();
+        let scope = self.scope();
+        command.connector = scope.pending.take();
+        if command.connector.is_none() && scope.last.is_some() {
+            command.connector = Some(Connector::Sequence);
+        }
+        scope.last = Some(index);
+        self.commands.push(command);
+        index
+    }
+
+    fn assignment(&self, n: Node<'_>) -> Option<Assignment> {
+        let name = n.child_by_field_name("name")?;
+        let value = match n.child_by_field_name("value") {
+            Some(v) => self.word(v),
+            None => Word {
+                text: String::new(),
+                raw: String::new(),
+                range: self.frame.range(n.end_byte(), n.end_byte()),
+                is_static: true,
+            },
+        };
+        Some(Assignment {
+            name: self.node_text(name).to_owned(),
+            value,
+            range: self.frame.range(n.start_byte(), n.end_byte()),
+        })
+    }
+
+    fn command(&mut self, n: Node<'_>, ctx: Context, redirects: &[String], depth: usize) {
+        let Some(name_node) = n.child_by_field_name("name") else {
+            self.children(n, ctx, depth);
+            return;
+        };
+        let mut assignments = Vec::new();
+        let mut args = Vec::new();
+        let mut own_redirects = redirects.to_vec();
+        let mut cursor = n.walk();
+        for child in n.named_children(&mut cursor) {
+            if child.id() == name_node.id() {
+                continue;
+            }
+            match child.kind() {
+                "variable_assignment" => assignments.extend(self.assignment(child)),
+                k if k.ends_with("redirect") => {
+                    own_redirects.push(redirect_text(self.node_text(child)));
+                }
+                "comment" => {}
+                _ => args.push(self.word(child)),
+            }
+        }
+        let command = Command {
+            name: self.word(name_node),
+            args,
+            assignments,
+            redirects: own_redirects,
+            range: self.frame.range(n.start_byte(), n.end_byte()),
+            connector: None,
+            followed_by: None,
+            context: ctx,
+            pipeline: None,
+        };
+        let index = self.push(command);
+        // Substitutions in the words.
+        let mut cursor = n.walk();
+        for child in n.named_children(&mut cursor) {
+            self.visit(child, ctx, depth + 1);
+        }
+        self.nested_shell(n, index, ctx);
+    }
+
+    fn declaration(&mut self, n: Node<'_>, ctx: Context, depth: usize) {
+        let Some(keyword) = n.child(0) else { return };
+        let mut assignments = Vec::new();
+        let mut args = Vec::new();
+        let mut cursor = n.walk();
+        for child in n.named_children(&mut cursor) {
+            if child.kind() == "variable_assignment" {
+                assignments.extend(self.assignment(child));
+            } else {
+                args.push(self.word(child));
+            }
+        }
+        let kw = self.node_text(keyword).to_owned();
+        let command = Command {
+            name: Word {
+                text: kw.clone(),
+                raw: kw,
+                range: self.frame.range(keyword.start_byte(), keyword.end_byte()),
+                is_static: true,
+            },
+            args,
+            assignments,
+            redirects: Vec::new(),
+            range: self.frame.range(n.start_byte(), n.end_byte()),
+            connector: None,
+            followed_by: None,
+            context: ctx,
+            pipeline: None,
+        };
+        self.push(command);
+        let mut cursor = n.walk();
+        for child in n.named_children(&mut cursor) {
+            self.visit(child, ctx, depth + 1);
+        }
+    }
+
+    /// `sh -c 'script'`, `bash -euo pipefail -c "script"`: parse the script too.
+    fn nested_shell(&mut self, n: Node<'_>, index: usize, ctx: Context) {
+        if self.shells >= MAX_NESTED_SHELLS {
+            return;
+        }
+        let Some(command) = self.commands.get(index) else {
+            return;
+        };
+        if !SHELLS.contains(&command.basename()) {
+            return;
+        }
+        let mut script_arg = None;
+        let mut options = ShellOptions::default();
+        let mut saw_c = false;
+        let mut iter = command.args.iter().enumerate();
+        while let Some((i, arg)) = iter.next() {
+            let t = arg.text.as_str();
+            if saw_c {
+                script_arg = Some(i);
+                break;
+            }
+            if t == "-o" || t == "+o" {
+                if let Some((_, v)) = iter.next() {
+                    apply_long_option(&mut options, &v.text, t == "-o");
+                }
+                continue;
+            }
+            if let Some(cluster) = t.strip_prefix('-')
+                && !t.starts_with("--")
+                && !cluster.is_empty()
+            {
+                saw_c |= cluster.contains('c');
+                options.errexit |= cluster.contains('e');
+                if cluster.ends_with('o')
+                    && let Some((_, v)) = iter.next()
+                {
+                    apply_long_option(&mut options, &v.text, true);
+                }
+                continue;
+            }
+            if t.starts_with("--") {
+                continue;
+            }
+            break;
+        }
+        let Some(i) = script_arg else { return };
+        // The script word's node: the i-th non-assignment, non-redirect named child after the name.
+        let mut cursor = n.walk();
+        let name_id = n.child_by_field_name("name").map(|c| c.id());
+        let Some(word_node) = n
+            .named_children(&mut cursor)
+            .filter(|c| {
+                Some(c.id()) != name_id
+                    && c.kind() != "variable_assignment"
+                    && !c.kind().ends_with("redirect")
+                    && c.kind() != "comment"
+            })
+            .nth(i)
+        else {
+            return;
+        };
+        let Some(arg) = self.commands.get(index).and_then(|c| c.args.get(i)) else {
+            return;
+        };
+        if !arg.is_static {
+            return;
+        }
+        let inner_text = arg.text.clone();
+        // Exact positions when the unquoted text is the raw text minus its quotes.
+        let raw = self.node_text(word_node);
+        let quote = match word_node.kind() {
+            "raw_string" | "string" => 1,
+            _ => 0,
+        };
+        let exact = raw.get(quote..raw.len().saturating_sub(quote)) == Some(inner_text.as_str());
+        let frame = if exact && self.frame.fixed.is_none() {
+            Frame {
+                map: self.frame.map,
+                base: self.frame.base + word_node.start_byte() + quote,
+                fixed: None,
+            }
+        } else {
+            let fixed = self.frame.fixed.unwrap_or((
+                self.frame.base + word_node.start_byte(),
+                self.frame.base + word_node.end_byte(),
+            ));
+            Frame {
+                map: self.frame.map,
+                base: self.frame.base,
+                fixed: Some(fixed),
+            }
+        };
+        let inner_ctx = Context {
+            nested_shell: true,
+            ..ctx
+        };
+        let mut nested = parse_in(&inner_text, frame, inner_ctx, self.shells + 1);
+        nested.options.errexit |= options.errexit;
+        nested.options.pipefail |= options.pipefail;
+        self.has_error |= nested.has_error;
+        let base = self.pipelines;
+        let mut max = 0;
+        for mut c in nested.commands {
+            if let Some(p) = c.pipeline {
+                max = max.max(p + 1);
+                c.pipeline = Some(p + base);
+            }
+            self.commands.push(c);
+        }
+        self.pipelines += max;
+    }
+}
+
+fn apply_long_option(options: &mut ShellOptions, name: &str, on: bool) {
+    match name {
+        "pipefail" => options.pipefail = on,
+        "errexit" => options.errexit = on,
+        _ => {}
+    }
+}
+
+/// The options the script sets with `set` (outside substitutions), applied in order.
+fn set_options(script: &Script) -> ShellOptions {
+    let mut options = ShellOptions::default();
+    for c in &script.commands {
+        if c.context.substitution || c.basename() != "set" {
+            continue;
+        }
+        let mut args = c.args.iter();
+        while let Some(a) = args.next() {
+            let t = a.text.as_str();
+            let (on, cluster) = if let Some(rest) = t.strip_prefix('-') {
+                (true, rest)
+            } else if let Some(rest) = t.strip_prefix('+') {
+                (false, rest)
+            } else {
+                break;
+            };
+            if cluster.starts_with('-') {
+                break;
+            }
+            if cluster.contains('e') {
+                options.errexit = on;
+            }
+            if cluster.contains('o')
+                && let Some(v) = args.next()
+            {
+                apply_long_option(&mut options, &v.text, on);
+            }
+        }
+    }
+    // `sh -e -c` / `bash -o pipefail -c` options given by nested_shell are per command; they
+    // are reported through the commands' own `set`s only.
+    options
+}
+
+fn redirect_text(raw: &str) -> String {
+    raw.split('\n').next().unwrap_or_default().trim().to_owned()
+}
+
+fn strip_quotes<'a>(raw: &'a str, open: &str, close: &str) -> &'a str {
+    let inner = raw.strip_prefix(open).unwrap_or(raw);
+    inner.strip_suffix(close).unwrap_or(inner)
+}
+
+/// Unquoted word: `\x` is `x`, `\⏎` disappears.
+fn unescape_word(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('\n') | None => {}
+                Some(n) => out.push(n),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Inside double quotes `\` escapes only `$`, `` ` ``, `"`, `\` and a line break.
+fn unescape_dq(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.peek() {
+                Some('$' | '`' | '"' | '\\') => {
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                }
+                Some('\n') => {
+                    chars.next();
+                }
+                _ => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `$'…'`: the common escapes.
+fn unescape_ansi(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some(n) => out.push(n),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[allow(dead_code)]
+pub(crate) fn is_shell(name: &str) -> bool {
+    SHELLS.contains(&basename(name))
+}
