@@ -126,6 +126,24 @@ pub fn check_parsed(
         EmptyContinuationLine => rules::dockerfile::empty_continuation_line::empty_continuation_line,
         // @@ general Dockerfile rules (DF003-DF099)
         // @@ shell rules (DF100-DF199)
+        UvBinaryUnpinned => rules::python::uv_binary_unpinned::uv_binary_unpinned,
+        PythonBaseImageFloatingTag => rules::python::python_base_image_floating_tag::python_base_image_floating_tag,
+        PythonBaseImageNotSlim => rules::python::python_base_image_not_slim::python_base_image_not_slim,
+        PythonStageBaseMismatch => rules::python::python_stage_base_mismatch::python_stage_base_mismatch,
+        DeprecatedFastapiBaseImage => rules::python::deprecated_fastapi_base_image::deprecated_fastapi_base_image,
+        VenvPathChangedBetweenStages => rules::python::venv_path_changed_between_stages::venv_path_changed_between_stages,
+        VenvNotOnPath => rules::python::venv_not_on_path::venv_not_on_path,
+        MissingPythonUnbuffered => rules::python::missing_pythonunbuffered::missing_python_unbuffered,
+        MissingPythonDontWriteBytecode => rules::python::missing_pythondontwritebytecode::missing_python_dont_write_bytecode,
+        PythonEnvFlagMisuse => rules::python::python_env_flag_misuse::python_env_flag_misuse,
+        CredentialsInUrl => rules::python::credentials_in_url::credentials_in_url,
+        SecretInArgOrEnv => rules::python::secret_in_arg_or_env::secret_in_arg_or_env,
+        RunsAsRoot => rules::python::runs_as_root::runs_as_root,
+        ShellFormProcess => rules::python::shell_form_process::shell_form_process,
+        ExecFormVariable => rules::python::exec_form_variable::exec_form_variable,
+        DevServerInCmd => rules::python::dev_server_in_cmd::dev_server_in_cmd,
+        ServerBindsLocalhost => rules::python::server_binds_localhost::server_binds_localhost,
+        AddForLocalFiles => rules::python::add_for_local_files::add_for_local_files,
         // @@ Python rules (PY001-PY199)
     }
 
