@@ -42,7 +42,7 @@ pub const RECOMMENDED_PREFIX: usize = 1 << 20;
 
 /// A fact read from the binary, or unknown because its bytes were not available (beyond the
 /// prefix the caller read) or were corrupt.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fact<T> {
     Known(T),
     Unknown,
