@@ -419,6 +419,225 @@ pub(crate) fn report_missing_env(checker: &mut Checker, rule: Rule, name: &str) 
     checker.report(diagnostic);
 }
 
+/// A `RUN` with its parsed script, for the rules over pip/uv/poetry/… .
+pub(crate) struct Run<'c> {
+    pub(crate) index: usize,
+    /// The stage index (`None` before the first `FROM`).
+    pub(crate) stage: Option<usize>,
+    pub(crate) script: &'c pristine_shell::Script,
+    pub(crate) mounts: Vec<&'c pristine_dockerfile::mount::Mount>,
+}
+
+/// Every `RUN` of the Dockerfile (not `ONBUILD` triggers), with its parse and typed mounts.
+pub(crate) fn runs<'c>(
+    checker: &'c Checker,
+    scripts: &'c [pristine_shell::RunScript],
+) -> Vec<Run<'c>> {
+    scripts
+        .iter()
+        .filter(|rs| !rs.onbuild)
+        .map(|rs| Run {
+            index: rs.instruction,
+            stage: rs.stage,
+            script: &rs.script,
+            mounts: match command(checker, rs.instruction) {
+                Some(Command::Run(run)) => run
+                    .mounts
+                    .iter()
+                    .filter_map(|m| m.mount.as_ref().ok())
+                    .collect(),
+                _ => Vec::new(),
+            },
+        })
+        .collect()
+}
+
+impl Run<'_> {
+    /// A cache or tmpfs mount whose target contains one of `needles`.
+    pub(crate) fn has_cache_mount(&self, needles: &[&str]) -> bool {
+        self.mounts.iter().any(|m| {
+            matches!(
+                m.ty,
+                pristine_dockerfile::mount::MountType::Cache
+                    | pristine_dockerfile::mount::MountType::Tmpfs
+            ) && needles.iter().any(|n| m.target.contains(n))
+        })
+    }
+
+    /// Does a command after position `after` remove a path containing one of `needles`
+    /// (`rm -rf /root/.cache/pip`)?
+    pub(crate) fn removes_after(&self, after: usize, needles: &[&str]) -> bool {
+        pristine_shell::removals(self.script).iter().any(|r| {
+            r.invocation.index > after
+                && r.paths
+                    .iter()
+                    .any(|p| needles.iter().any(|n| p.text.contains(n)))
+        })
+    }
+
+    /// Does a command after position `after` have the given name and first argument(s)?
+    pub(crate) fn runs_after(&self, after: usize, name: &str, args: &[&str]) -> bool {
+        self.script.commands.iter().enumerate().any(|(i, c)| {
+            i > after
+                && c.basename() == name
+                && args
+                    .iter()
+                    .enumerate()
+                    .all(|(k, a)| c.args.get(k).is_some_and(|w| w.text == *a))
+        })
+    }
+}
+
+/// The value of `name` as set by `ENV` or an `ARG` default in `stage`'s chain before
+/// instruction `before` (raw text, quotes removed).
+pub(crate) fn var_before(
+    checker: &Checker,
+    stage: Option<usize>,
+    before: usize,
+    name: &str,
+) -> Option<String> {
+    let stage = stage?;
+    let chain = chain(&checker.stages, stage);
+    let mut value = None;
+    for i in chain_instructions(&chain) {
+        if i >= before {
+            break;
+        }
+        match command(checker, i) {
+            Some(Command::Env(pairs)) => {
+                for kv in pairs {
+                    if kv.key.value == name {
+                        value = Some(
+                            kv.value
+                                .value
+                                .trim_matches(|c| c == '"' || c == '\'')
+                                .to_owned(),
+                        );
+                    }
+                }
+            }
+            Some(Command::Arg(defs)) => {
+                for d in defs {
+                    if d.name.value == name
+                        && let Some(default) = &d.default
+                    {
+                        value = Some(
+                            default
+                                .value
+                                .trim_matches(|c| c == '"' || c == '\'')
+                                .to_owned(),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    value
+}
+
+/// Is `name` set for command `cmd` of a `RUN`: inline (`X=1 pip …`), `export X=…` earlier in
+/// the script, or by `ENV`/`ARG` before the `RUN`?
+pub(crate) fn var_set(
+    checker: &Checker,
+    run: &Run,
+    cmd: &pristine_shell::Command,
+    name: &str,
+) -> bool {
+    cmd.assignments.iter().any(|a| a.name == name)
+        || run.script.commands.iter().any(|c| {
+            c.range.start() < cmd.range.start()
+                && matches!(c.basename(), "export" | "declare")
+                && c.assignments.iter().any(|a| a.name == name)
+        })
+        || var_before(checker, run.stage, run.index, name).is_some()
+}
+
+/// Is a stage part of the final image (the final stage or one it is built `FROM`)?
+pub(crate) fn in_final_image(checker: &Checker, stage: Option<usize>) -> bool {
+    stage.is_some_and(|s| final_chain(checker).iter().any(|f| f.index == s))
+}
+
+/// The first whole-context copy (`COPY . …`, `ADD . …`, `COPY ./ …`) in `stage`'s chain before
+/// `before`: its instruction index.
+pub(crate) fn context_copy_before(
+    checker: &Checker,
+    stage: Option<usize>,
+    before: usize,
+) -> Option<usize> {
+    let chain = chain(&checker.stages, stage?);
+    chain_instructions(&chain).into_iter().take_while(|&i| i < before).find(|&i| {
+        let (sources, from) = match command(checker, i) {
+            Some(Command::Copy(c)) => (&c.sources, c.from.is_some()),
+            Some(Command::Add(a)) => (&a.sources, false),
+            _ => return false,
+        };
+        !from
+            && sources.iter().any(|s| {
+                matches!(s, pristine_dockerfile::Source::Path(p) if matches!(p.value.as_str(), "." | "./" | "*" | "./*" | ".*"))
+            })
+    })
+}
+
+/// 1-based line of instruction `index`.
+pub(crate) fn line_of(checker: &Checker, index: usize) -> u32 {
+    checker
+        .dockerfile
+        .instructions
+        .get(index)
+        .map_or(0, |i| i.node.start_line)
+}
+
+/// The layering check shared by PY001–PY006: every invocation `is_install` accepts that runs
+/// after a whole-context copy of its stage, when no invocation `is_install` accepts ran before
+/// that copy (the documented "dependencies first, then sources" layering).
+pub(crate) fn report_install_after_context_copy(
+    checker: &mut Checker,
+    rule: Rule,
+    what: &str,
+    is_install: &dyn Fn(&pristine_shell::Script, &pristine_shell::Invocation) -> bool,
+    is_earlier_install: &dyn Fn(&pristine_shell::Script, &pristine_shell::Invocation) -> bool,
+) {
+    let scripts = checker.run_scripts();
+    let all = runs(checker, &scripts);
+    let mut found = Vec::new();
+    for run in &all {
+        for inv in pristine_shell::invocations(run.script) {
+            if !is_install(run.script, &inv) {
+                continue;
+            }
+            let Some(copy) = context_copy_before(checker, run.stage, run.index) else {
+                continue;
+            };
+            let Some(stage) = run.stage else {
+                continue;
+            };
+            let chain_indices = chain_instructions(&chain(&checker.stages, stage));
+            let layered = all.iter().any(|r| {
+                r.index < copy
+                    && chain_indices.contains(&r.index)
+                    && pristine_shell::invocations(r.script)
+                        .iter()
+                        .any(|i| is_earlier_install(r.script, i))
+            });
+            if layered {
+                continue;
+            }
+            found.push((inv.command.range, line_of(checker, copy)));
+        }
+    }
+    for (range, line) in found {
+        let diagnostic = checker
+            .diagnostic(
+                rule,
+                format!("{what} runs after the whole build context is copied (line {line}): any source change reinstalls every dependency"),
+                range,
+            )
+            .with_help("Copy only the dependency manifests and lock file first, install the dependencies, then copy the sources");
+        checker.report(diagnostic);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

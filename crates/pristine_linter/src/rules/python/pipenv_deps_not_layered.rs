@@ -1,0 +1,72 @@
+use pristine_shell::{Invocation, Script, Tool};
+
+use crate::Rule;
+use crate::checkers::dockerfile::Checker;
+use crate::registry::declare_rule;
+use crate::rules::python::helpers::report_install_after_context_copy;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for `pipenv install`/`pipenv sync` after `COPY . .` with no earlier install from
+    /// only `Pipfile` and `Pipfile.lock`.
+    ///
+    /// Only the stage of the install (and the stages it is built `FROM`) is looked at; a
+    /// separate stage that copies the context to extract the manifests does not count as a
+    /// whole-context copy.
+    ///
+    /// ## Why is this bad?
+    /// Docker re-runs every instruction after the first one whose inputs changed. With the
+    /// whole context copied first, editing any source file invalidates the dependency
+    /// install: "Updating any file causes a reinstall of all dependencies every time" (Docker's
+    /// cache guide). Pipenv's Docker page: `COPY Pipfile Pipfile.lock ./`,
+    /// `RUN pipenv install --deploy --system`, then `COPY . .`.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// COPY . .
+    /// RUN pipenv install --deploy --system
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// COPY Pipfile Pipfile.lock ./
+    /// RUN pipenv install --deploy --system
+    /// COPY . .
+    /// ```
+    ///
+    /// ## References
+    /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
+    /// - [Pipenv: Docker](https://pipenv.pypa.io/en/latest/docker.html)
+    /// - python-rules.md R15, R26
+    pub(crate) struct PipenvDepsNotLayered {
+        code: "PY005",
+        name: "pipenv-deps-not-layered",
+        family: Python,
+        severity: Warning,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        summary: "`pipenv install` after copying the whole build context",
+    }
+}
+
+fn is_install(_: &Script, inv: &Invocation) -> bool {
+    inv.tool == Tool::Pipenv && matches!(inv.subcommand(), "install" | "sync")
+}
+
+fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
+    is_install(script, inv)
+}
+
+/// PY005
+pub(crate) fn pipenv_deps_not_layered(checker: &mut Checker) {
+    report_install_after_context_copy(
+        checker,
+        Rule::PipenvDepsNotLayered,
+        "`pipenv install`",
+        &is_install,
+        &is_earlier_install,
+    );
+}

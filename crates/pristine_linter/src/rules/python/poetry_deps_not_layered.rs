@@ -1,0 +1,74 @@
+use pristine_shell::{Invocation, Script, Tool};
+
+use crate::Rule;
+use crate::checkers::dockerfile::Checker;
+use crate::registry::declare_rule;
+use crate::rules::python::helpers::report_install_after_context_copy;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for `poetry install`/`poetry sync` after `COPY . .` with no earlier
+    /// `poetry install --no-root` that saw only `pyproject.toml` and `poetry.lock`.
+    ///
+    /// Only the stage of the install (and the stages it is built `FROM`) is looked at; a
+    /// separate stage that copies the context to extract the manifests does not count as a
+    /// whole-context copy.
+    ///
+    /// ## Why is this bad?
+    /// Docker re-runs every instruction after the first one whose inputs changed. With the
+    /// whole context copied first, editing any source file invalidates the dependency
+    /// install: "Updating any file causes a reinstall of all dependencies every time" (Docker's
+    /// cache guide). Poetry's FAQ ("Poetry busts my Docker cache") recommends
+    /// `poetry install --no-root --no-directory` with only the manifest and lock, then the sources,
+    /// then `poetry install`.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// COPY . .
+    /// RUN poetry install --only main
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// COPY pyproject.toml poetry.lock ./
+    /// RUN poetry install --only main --no-root --no-directory
+    /// COPY . .
+    /// RUN poetry install --only main
+    /// ```
+    ///
+    /// ## References
+    /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
+    /// - [Poetry FAQ](https://python-poetry.org/docs/faq/)
+    /// - python-rules.md R17 `poetry-deps-not-layered`
+    pub(crate) struct PoetryDepsNotLayered {
+        code: "PY003",
+        name: "poetry-deps-not-layered",
+        family: Python,
+        severity: Warning,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        summary: "`poetry install` after copying the whole build context",
+    }
+}
+
+fn is_install(_: &Script, inv: &Invocation) -> bool {
+    inv.tool == Tool::Poetry && matches!(inv.subcommand(), "install" | "sync")
+}
+
+fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
+    is_install(script, inv)
+}
+
+/// PY003
+pub(crate) fn poetry_deps_not_layered(checker: &mut Checker) {
+    report_install_after_context_copy(
+        checker,
+        Rule::PoetryDepsNotLayered,
+        "`poetry install`",
+        &is_install,
+        &is_earlier_install,
+    );
+}

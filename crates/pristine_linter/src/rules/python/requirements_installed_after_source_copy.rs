@@ -1,0 +1,84 @@
+use pristine_shell::{Invocation, PipInstall, Script, Tool, pip_installs};
+
+use crate::Rule;
+use crate::checkers::dockerfile::Checker;
+use crate::registry::declare_rule;
+use crate::rules::python::helpers::report_install_after_context_copy;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for `pip install -r requirements.txt` (also `python -m pip`, `uv pip install -r`) that
+    /// runs after `COPY . .` in the same stage, with no install of the requirements before it.
+    ///
+    /// Only the stage of the install (and the stages it is built `FROM`) is looked at; a
+    /// separate stage that copies the context to extract the manifests does not count as a
+    /// whole-context copy.
+    ///
+    /// ## Why is this bad?
+    /// Docker re-runs every instruction after the first one whose inputs changed. With the
+    /// whole context copied first, editing any source file invalidates the dependency
+    /// install: "Updating any file causes a reinstall of all dependencies every time" (Docker's
+    /// cache guide). FastAPI's Docker guide copies only `requirements.txt` first so that the install step can
+    /// use the cache.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// WORKDIR /app
+    /// COPY . .
+    /// RUN pip install --no-cache-dir -r requirements.txt
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// WORKDIR /app
+    /// COPY requirements.txt .
+    /// RUN pip install --no-cache-dir -r requirements.txt
+    /// COPY . .
+    /// ```
+    ///
+    /// ## References
+    /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
+    /// - [FastAPI in containers: Docker cache](https://fastapi.tiangolo.com/deployment/docker/)
+    /// - python-rules.md R15 `deps-installed-after-source-copy`
+    pub(crate) struct RequirementsInstalledAfterSourceCopy {
+        code: "PY001",
+        name: "requirements-installed-after-source-copy",
+        family: Python,
+        severity: Warning,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        summary: "`pip install -r` after copying the whole build context",
+    }
+}
+
+fn is_install(script: &Script, inv: &Invocation) -> bool {
+    matches!(inv.tool, Tool::Pip(_))
+        && pip_install(script, inv).is_some_and(|p| !p.requirements.is_empty())
+}
+
+fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
+    matches!(inv.tool, Tool::Pip(_))
+        && pip_install(script, inv)
+            .is_some_and(|p| !p.requirements.is_empty() || !p.packages.is_empty())
+}
+
+/// PY001
+pub(crate) fn requirements_installed_after_source_copy(checker: &mut Checker) {
+    report_install_after_context_copy(
+        checker,
+        Rule::RequirementsInstalledAfterSourceCopy,
+        "`pip install -r`",
+        &is_install,
+        &is_earlier_install,
+    );
+}
+
+/// The `pip install` view of an invocation of `script`.
+fn pip_install<'s>(script: &'s Script, inv: &Invocation) -> Option<PipInstall<'s>> {
+    pip_installs(script)
+        .into_iter()
+        .find(|p| p.invocation.index == inv.index)
+}
