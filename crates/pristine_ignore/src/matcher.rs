@@ -121,6 +121,59 @@ impl Pattern {
     }
 }
 
+/// patternmatcher's `escapeBytes` table, computed the way Go computes it:
+///
+/// ```go
+/// var escapeBytes [8]byte
+/// func shouldEscape(b rune) bool { return b < utf8.RuneSelf && escapeBytes[b%8]&(1<<(b/8)) != 0 }
+/// func init() { for _, b := range []byte(`.+()|{}$`) { escapeBytes[b%8] |= 1 << (b / 8) } }
+/// ```
+///
+/// In both places the untyped constant `1` takes the type `byte` of the other
+/// operand, and a Go shift by 8 or more of a `byte` gives 0. So only bytes
+/// below 64 (`b/8 <= 7`) can ever be escaped, and the bits for `|` (124),
+/// `{` (123) and `}` (125) (`b/8 = 15`) are lost when the table is built:
+///
+/// | char | b   | b%8 | b/8 | bit kept |
+/// |------|-----|-----|-----|----------|
+/// | `$`  | 36  | 4   | 4   | yes      |
+/// | `(`  | 40  | 0   | 5   | yes      |
+/// | `)`  | 41  | 1   | 5   | yes      |
+/// | `+`  | 43  | 3   | 5   | yes      |
+/// | `.`  | 46  | 6   | 5   | yes      |
+/// | `{`  | 123 | 3   | 15  | no       |
+/// | `\|` | 124 | 4   | 15  | no       |
+/// | `}`  | 125 | 5   | 15  | no       |
+///
+/// A lookup `(b%8, b/8)` with `b < 64` names exactly one byte, so exactly
+/// `$ ( ) + .` are escaped (checked for every ASCII byte in a unit test).
+/// Docker (BuildKit, docker 26) confirms it: `x*|b` is `^x[^/]*|b$` and
+/// `?{2}` is `^[^/]{2}$`.
+const ESCAPE_BYTES: [u8; 8] = {
+    let mut t = [0u8; 8];
+    let s = b".+()|{}$";
+    let mut i = 0;
+    while i < s.len() {
+        let b = s[i];
+        // `byte(1) << (b/8)`: 0 once the shift reaches 8.
+        let bit = if b / 8 < 8 { 1u8 << (b / 8) } else { 0 };
+        t[(b % 8) as usize] |= bit;
+        i += 1;
+    }
+    t
+};
+
+/// patternmatcher `shouldEscape` (see [`ESCAPE_BYTES`]).
+fn should_escape(ch: char) -> bool {
+    let b = u32::from(ch);
+    if b >= 0x80 {
+        return false;
+    }
+    let shift = b / 8;
+    let mask = if shift < 8 { 1u8 << shift } else { 0 };
+    ESCAPE_BYTES[(b % 8) as usize] & mask != 0
+}
+
 /// `Pattern.compile`: the match type and, for regexp patterns, the Go regexp.
 ///
 /// The pattern is read with `text/scanner`, which drops a leading U+FEFF and
@@ -173,8 +226,10 @@ fn compile(cleaned: &[u8]) -> (MatchKind, Option<String>) {
                 reg.push_str("[^/]");
                 kind = MatchKind::Regexp;
             }
-            // shouldEscape: regexp metacharacters with no filepath.Match meaning.
-            '.' | '+' | '(' | ')' | '|' | '{' | '}' | '$' => {
+            // shouldEscape: only `$ ( ) + .` (see `should_escape`); `| { }`
+            // reach the regexp unescaped. Like every branch but `*`, `?`,
+            // `\\x` and `[ ]`, this does not change the match type.
+            _ if should_escape(ch) => {
                 reg.push('\\');
                 reg.push(ch);
             }
@@ -732,6 +787,88 @@ mod tests {
             m.matches_or_parent_matches(b"a"),
             Err(MatchError { pattern: 1 })
         );
+    }
+
+    #[test]
+    fn should_escape_is_exactly_dollar_parens_plus_dot() {
+        // Go's arithmetic by hand: escapeBytes[b%8] |= byte(1) << (b/8).
+        let mut go = [0u8; 8];
+        for b in b".+()|{}$" {
+            go[usize::from(b % 8)] |= 1u8.checked_shl(u32::from(b / 8)).unwrap_or(0);
+        }
+        assert_eq!(go, ESCAPE_BYTES);
+        assert_eq!(go, [1 << 5, 1 << 5, 0, 1 << 5, 1 << 4, 0, 1 << 5, 0]);
+        let escaped: String = (0u8..128)
+            .map(char::from)
+            .filter(|&c| should_escape(c))
+            .collect();
+        assert_eq!(escaped, "$()+.");
+        assert!(!should_escape('\u{80}') && !should_escape('é') && !should_escape('\u{FFFD}'));
+    }
+
+    #[test]
+    fn bar_and_braces_reach_the_regexp() {
+        let re = |p: &str| compile(p.as_bytes()).1;
+        assert_eq!(re("x*|b").as_deref(), Some(r"^x[^/]*|b$"));
+        assert_eq!(re("?{2}").as_deref(), Some(r"^[^/]{2}$"));
+        assert_eq!(re("q?1)").as_deref(), Some(r"^q[^/]1\)$"));
+        assert_eq!(re("keep/**/a{2}").as_deref(), Some(r"^keep/(.*/)?a{2}$"));
+        assert_eq!(re("[|]*").as_deref(), Some(r"^[|][^/]*$"));
+        assert_eq!(re("a.b+c$(d)*").as_deref(), Some(r"^a\.b\+c\$\(d\)[^/]*$"));
+        // No glob character: still an exact match, `|{}` compared literally.
+        for p in ["a|b", "a{2}", "{", "}|{"] {
+            assert_eq!(compile(p.as_bytes()), (MatchKind::Exact, None), "{p}");
+        }
+        assert_eq!(compile(b"a{2}**").0, MatchKind::Prefix);
+        assert_eq!(compile(b"**/a|b").0, MatchKind::Suffix);
+
+        let m = pm(&["?{2}", "x*|b", "q?1)"]);
+        for (path, excluded) in [
+            ("aa", true),
+            ("a{2}", false),
+            ("ab", true),
+            ("xb", true),
+            ("xyz", true),
+            ("x{1}", true),
+            ("zz", true),
+            ("q1", true),
+            ("q(1)", true),
+            (".dockerignore", false),
+        ] {
+            assert_eq!(
+                m.matches_or_parent_matches(path.as_bytes()),
+                Ok(excluded),
+                "{path}"
+            );
+        }
+        let m = pm(&["keep/**/a{2}"]);
+        assert_eq!(m.matches_or_parent_matches(b"keep/x/y/aa"), Ok(true));
+        assert_eq!(m.matches_or_parent_matches(b"keep/a{2}"), Ok(false));
+        // `a|*` is `^a|[^/]*$`: the second alternative matches anything.
+        assert_eq!(pm(&["a|*"]).matches_or_parent_matches(b"x/y"), Ok(true));
+        assert_eq!(pm(&["*|"]).matches_or_parent_matches(b"x/y"), Ok(true));
+        assert_eq!(pm(&["|*"]).matches_or_parent_matches(b"x/y"), Ok(true));
+        for bad in [
+            "x{1001}*",
+            "a{2,1}*",
+            "*|{2}",
+            "?{2}{3}",
+            "\\p{greek}*",
+            "\\pl*",
+        ] {
+            assert!(pm(&[bad]).patterns()[0].is_invalid(), "{bad}");
+        }
+        for ok in [
+            "a{b*",
+            "a{,2}*",
+            "{*",
+            "*}",
+            "\\p{Greek}*",
+            "\\pL*",
+            "^{2}*",
+        ] {
+            assert!(!pm(&[ok]).patterns()[0].is_invalid(), "{ok}");
+        }
     }
 
     #[test]
