@@ -106,8 +106,15 @@ pub fn run_scripts(dockerfile: &Dockerfile, source: &str, stages: &Stages) -> Ve
                 if let Some(trigger) = node.trigger.as_deref()
                     && trigger.kind() == Some(Keyword::Run)
                 {
-                    let mut rs =
-                        run_script(trigger, index, stage, true, &shell, source, dockerfile.escape);
+                    let mut rs = run_script(
+                        trigger,
+                        index,
+                        stage,
+                        true,
+                        &shell,
+                        source,
+                        dockerfile.escape,
+                    );
                     rs.range = node.range;
                     // BuildKit attaches heredocs to the outer node.
                     if rs.form == RunForm::Shell && trigger.heredocs.is_empty() {
@@ -182,7 +189,10 @@ fn add_heredocs(rs: &mut RunScript, node: &Node, source: &str) {
         .is_some_and(|a| a.value.split_whitespace().all(|w| w.starts_with("<<")));
     let shell_reads_stdin = rs.script.commands.iter().any(|c| {
         SHELLS.contains(&c.basename())
-            && !c.args.iter().any(|a| a.text.starts_with('-') && a.text.contains('c'))
+            && !c
+                .args
+                .iter()
+                .any(|a| a.text.starts_with('-') && a.text.contains('c'))
             && c.args.iter().all(|a| a.text.starts_with('-'))
     });
     if !only_markers && !shell_reads_stdin {
@@ -268,10 +278,9 @@ fn exec_script(node: &Node, source: &str, escape: char) -> Script {
         ..Script::default()
     };
     if SHELLS.contains(&command.basename()) {
-        let c_at = command
-            .args
-            .iter()
-            .position(|a| a.text.starts_with('-') && !a.text.starts_with("--") && a.text.contains('c'));
+        let c_at = command.args.iter().position(|a| {
+            a.text.starts_with('-') && !a.text.starts_with("--") && a.text.contains('c')
+        });
         if let Some(script_word) = c_at.and_then(|i| command.args.get(i + 1)) {
             // JSON strings may hold escapes: positions are the JSON string's.
             let map = SourceMap::collapsed(script_word.range);

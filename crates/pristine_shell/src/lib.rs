@@ -14,13 +14,11 @@
 mod dockerfile;
 mod map;
 mod parse;
-mod script;
 pub mod recognise;
+mod script;
 
 pub use dockerfile::{RunForm, RunScript, run_scripts};
 pub use map::SourceMap;
 pub use parse::{parse, parse_mapped};
 pub use recognise::*;
-pub use script::{
-    Assignment, Command, Connector, Context, Script, ShellOptions, Word, basename,
-};
+pub use script::{Assignment, Command, Connector, Context, Script, ShellOptions, Word, basename};

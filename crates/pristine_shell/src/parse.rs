@@ -5,7 +5,9 @@ use std::cell::RefCell;
 use tree_sitter::{Node, Parser, Tree};
 
 use crate::map::SourceMap;
-use crate::script::{Assignment, Command, Connector, Context, Script, ShellOptions, Word, basename};
+use crate::script::{
+    Assignment, Command, Connector, Context, Script, ShellOptions, Word, basename,
+};
 
 /// Shells whose `-c` script and stdin are parsed as shell.
 pub(crate) const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"];
@@ -181,8 +183,12 @@ impl Walker<'_, '_> {
                 }
                 (out, is_static)
             }
-            "simple_expansion" | "expansion" | "command_substitution" | "process_substitution"
-            | "arithmetic_expansion" | "brace_expression" => (raw.to_owned(), false),
+            "simple_expansion"
+            | "expansion"
+            | "command_substitution"
+            | "process_substitution"
+            | "arithmetic_expansion"
+            | "brace_expression" => (raw.to_owned(), false),
             _ => (raw.to_owned(), !raw.contains(['$', '`'])),
         }
     }

@@ -147,16 +147,24 @@ impl Script {
 
     /// Does any pipeline `a | b` occur?
     pub fn has_pipeline(&self) -> bool {
-        self.commands.iter().any(|c| c.connector == Some(Connector::Pipe))
+        self.commands
+            .iter()
+            .any(|c| c.connector == Some(Connector::Pipe))
     }
 
     /// Appends the commands of `other` (e.g. a heredoc body after the command line).
     pub fn extend(&mut self, other: Script) {
-        let base = self.commands.iter().filter_map(|c| c.pipeline).max().map_or(0, |m| m + 1);
-        self.commands.extend(other.commands.into_iter().map(|mut c| {
-            c.pipeline = c.pipeline.map(|p| p + base);
-            c
-        }));
+        let base = self
+            .commands
+            .iter()
+            .filter_map(|c| c.pipeline)
+            .max()
+            .map_or(0, |m| m + 1);
+        self.commands
+            .extend(other.commands.into_iter().map(|mut c| {
+                c.pipeline = c.pipeline.map(|p| p + base);
+                c
+            }));
         self.has_error |= other.has_error;
         self.options.errexit |= other.options.errexit;
         self.options.pipefail |= other.options.pipefail;

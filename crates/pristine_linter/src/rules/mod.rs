@@ -4,4 +4,5 @@ pub(crate) mod context;
 pub(crate) mod dockerfile;
 pub(crate) mod ignore;
 pub(crate) mod python;
+pub(crate) mod shell;
 // @@ rule family modules (python, shell)
