@@ -5,11 +5,13 @@
 pub(crate) mod helpers;
 
 pub(crate) mod add_for_local_files;
+pub(crate) mod alpine_native_deps;
 pub(crate) mod break_system_packages;
 pub(crate) mod build_tools_in_runtime_image;
 pub(crate) mod credentials_in_url;
 pub(crate) mod deprecated_fastapi_base_image;
 pub(crate) mod dev_server_in_cmd;
+pub(crate) mod distro_python_externally_managed;
 pub(crate) mod distro_python_in_python_image;
 pub(crate) mod exec_form_variable;
 pub(crate) mod lock_regenerated_in_build;
@@ -18,6 +20,7 @@ pub(crate) mod missing_pythonunbuffered;
 pub(crate) mod pdm_deps_not_layered;
 pub(crate) mod pdm_install_not_frozen;
 pub(crate) mod pip_cache_in_layer;
+pub(crate) mod pip_cache_mount_with_no_cache_dir;
 pub(crate) mod pip_unpinned_package;
 pub(crate) mod pip_user_install;
 pub(crate) mod pipenv_deps_not_layered;
