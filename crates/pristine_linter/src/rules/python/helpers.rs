@@ -397,7 +397,10 @@ pub(crate) fn report_missing_env(checker: &mut Checker, rule: Rule, name: &str) 
     let Some(final_stage) = chain.first() else {
         return;
     };
-    if env(final_stage, name).is_some() || !is_python_chain(checker, &chain) {
+    if env(final_stage, name).is_some()
+        || !is_python_chain(checker, &chain)
+        || !base_config_known(checker)
+    {
         return;
     }
     let from = final_stage.from_instruction;
@@ -635,6 +638,35 @@ pub(crate) fn report_install_after_context_copy(
             )
             .with_help("Copy only the dependency manifests and lock file first, install the dependencies, then copy the sources");
         checker.report(diagnostic);
+    }
+}
+
+/// Is the configuration (`ENV`, `USER`) of the final image's base known to be the plain
+/// default — a Docker Official Image (`python`, `debian`, `ubuntu`, `alpine`, …) or a generic
+/// base — rather than an application image (`freqtradeorg/freqtrade`, `prefecthq/prefect`) that
+/// may set `USER` or `ENV` itself?
+pub(crate) fn base_config_known(checker: &Checker) -> bool {
+    let chain = final_chain(checker);
+    let Some(root) = chain.last() else {
+        return false;
+    };
+    match &root.base {
+        Base::Scratch => true,
+        Base::Stage(_) => false,
+        Base::Image(image) => {
+            let r = ImageRef::parse(image);
+            (!r.path.contains('/') || r.path.starts_with("library/")) && !has_variable(r.path)
+                || matches!(
+                    r.path,
+                    "nvidia/cuda"
+                        | "pytorch/pytorch"
+                        | "continuumio/miniconda3"
+                        | "continuumio/anaconda3"
+                        | "condaforge/miniforge3"
+                        | "astral-sh/uv"
+                        | "chainguard/wolfi-base"
+                )
+        }
     }
 }
 

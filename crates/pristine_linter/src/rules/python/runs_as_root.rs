@@ -4,14 +4,17 @@ use crate::Rule;
 use crate::checkers::dockerfile::Checker;
 use crate::registry::declare_rule;
 use crate::rules::python::helpers::{
-    ImageRef, chain_instructions, command, final_chain, has_variable, is_python_chain, range,
+    ImageRef, base_config_known, chain_instructions, command, final_chain, has_variable,
+    is_python_chain, range,
 };
 
 declare_rule! {
     /// ## What it does
     /// Checks that the final image runs as a non-root user: the last `USER` of the final stage
     /// (or of the stages it is built `FROM`) must exist and not be `root`, `0`, `root:…` or
-    /// `0:…`. Builder stages are not checked. A `USER` whose value comes from a variable
+    /// `0:…`. Builder stages are not checked. Without any `USER`, the finding is only made when
+    /// the base is an image whose user is known to be root (an official image such as `python`,
+    /// `debian`); an application image (`freqtradeorg/freqtrade`) may set its own `USER`. A `USER` whose value comes from a variable
     /// without a default, and base images known to switch to a non-root user themselves
     /// (`mambaorg/micromamba`, `jupyter/*`, distroless `:nonroot`, Chainguard), are accepted.
     ///
@@ -91,7 +94,7 @@ pub(crate) fn runs_as_root(checker: &mut Checker) {
     let (message, at) = match last_user {
         None => {
             match &root.base {
-                Base::Image(image) if !base_is_non_root(image) => {}
+                Base::Image(image) if !base_is_non_root(image) && base_config_known(checker) => {}
                 _ => return,
             }
             (
