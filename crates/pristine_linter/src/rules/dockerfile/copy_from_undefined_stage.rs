@@ -87,7 +87,7 @@ pub(crate) fn copy_from_undefined_stage(checker: &mut Checker) {
                 continue;
             } else {
                 let mut m = format!(
-                    "COPY --from={value} does not name a stage; BuildKit will pull the image `{value}`"
+                    "COPY --from={value} does not name a stage; unless the build is given a named context `{value}`, BuildKit pulls the image `{value}`"
                 );
                 if let Some(s) = suggest(&lower, names.iter().copied(), true) {
                     m = format!("{m} (did you mean {s}?)");

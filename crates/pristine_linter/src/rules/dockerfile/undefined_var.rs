@@ -100,6 +100,31 @@ fn defines(command: &Command) -> Vec<&str> {
     }
 }
 
+/// Variables official and vendor images commonly set with `ENV` (`python:*` sets
+/// `PYTHON_VERSION`, `plone/*` sets `PLONE_VERSION`): a global `ARG` of that name used in a
+/// stage may be shadowed by the image's own value, which BuildKit sees and pristine does not.
+fn maybe_from_image(var: &str, image: &str) -> bool {
+    const COMMON: [&str; 12] = [
+        "PATH",
+        "HOME",
+        "LANG",
+        "GPG_KEY",
+        "PYTHON_VERSION",
+        "PYTHON_SHA256",
+        "PYTHON_PIP_VERSION",
+        "NODE_VERSION",
+        "YARN_VERSION",
+        "GOLANG_VERSION",
+        "JAVA_HOME",
+        "JAVA_VERSION",
+    ];
+    if COMMON.contains(&var) {
+        return true;
+    }
+    var.strip_suffix("_VERSION")
+        .is_some_and(|p| !p.is_empty() && image.to_lowercase().contains(&p.to_lowercase()))
+}
+
 /// DF012.
 pub(crate) fn undefined_var(checker: &mut Checker) {
     let globals = global_args(checker);
@@ -111,6 +136,10 @@ pub(crate) fn undefined_var(checker: &mut Checker) {
             .first()
             .and_then(|&i| checker.stages.stages.get(i))
             .is_some_and(|s| s.base == Base::Scratch);
+        let root_image = stage_chain(&checker.stages, stage.index)
+            .first()
+            .and_then(|&i| checker.stages.stages.get(i))
+            .map_or_else(String::new, |s| s.image.clone());
         // Names the stage defines, with the instruction defining them.
         let later: Vec<(usize, &str)> = stage
             .instructions
@@ -137,8 +166,9 @@ pub(crate) fn undefined_var(checker: &mut Checker) {
                     if step.declared_args.contains(&var) {
                         continue;
                     }
-                    let global =
-                        globals.declared.contains(&var) || builtins.contains(&var.as_str());
+                    let global = (globals.declared.contains(&var)
+                        || builtins.contains(&var.as_str()))
+                        && (root_is_scratch || !maybe_from_image(&var, &root_image));
                     let defined_later = later.iter().any(|(i, n)| *i > step.index && *n == var);
                     if !(root_is_scratch || global || defined_later) {
                         continue;
