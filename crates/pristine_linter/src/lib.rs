@@ -10,4 +10,5 @@ pub use registry::{Family, FixAvailability, Rule, RuleMeta};
 pub use settings::{LinterSettings, PerFileIgnore, RuleSet};
 
 mod checkers;
+pub use checkers::context::{ContentSource, ContextFacts, check_context};
 pub use checkers::dockerfile::{check_dockerfile, check_parsed};

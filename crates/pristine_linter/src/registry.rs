@@ -250,10 +250,27 @@ registry! {
     AddForLocalFiles => crate::rules::python::add_for_local_files::AddForLocalFiles,
     // @@ Python rules (PY001-PY199)
     InvalidIgnorePattern => ignore::invalid_ignore_pattern::InvalidIgnorePattern,
+    MissingDockerignore => ignore::missing_dockerignore::MissingDockerignore,
+    IgnoreTrailingComment => ignore::ignore_trailing_comment::IgnoreTrailingComment,
+    RootAnchoredIgnorePattern => ignore::root_anchored_ignore_pattern::RootAnchoredIgnorePattern,
+    IgnorePatternMatchesNothing => ignore::ignore_pattern_matches_nothing::IgnorePatternMatchesNothing,
+    IneffectiveIgnoreException => ignore::ineffective_ignore_exception::IneffectiveIgnoreException,
+    CopySourceExcluded => ignore::copy_source_excluded::CopySourceExcluded,
     // @@ ignore-file rules (DI002-DI099)
     UnreadableContextEntry => context::unreadable_context_entry::UnreadableContextEntry,
     SpecialFileInContext => context::special_file_in_context::SpecialFileInContext,
     NonUtf8ContextPath => context::non_utf8_context_path::NonUtf8ContextPath,
+    HostVirtualenv => context::host_virtualenv::HostVirtualenv,
+    HostCondaEnvironment => context::host_conda_environment::HostCondaEnvironment,
+    ForeignNativeBinary => context::foreign_native_binary::ForeignNativeBinary,
+    BytecodeCache => context::bytecode_cache::BytecodeCache,
+    VcsMetadata => context::vcs_metadata::VcsMetadata,
+    DotenvFile => context::dotenv_file::DotenvFile,
+    CredentialFile => context::credential_file::CredentialFile,
+    ToolCache => context::tool_cache::ToolCache,
+    BuildArtifact => context::build_artifact::BuildArtifact,
+    EditorOsJunk => context::editor_os_junk::EditorOsJunk,
+    LargeContextFile => context::large_context_file::LargeContextFile,
     // @@ context rules (CX004-CX199)
 }
 

@@ -599,10 +599,88 @@ pub(crate) fn context_diagnostics(
             );
         }
     }
+    diagnostics.extend(content_findings(build, &ctx, settings, sources));
     diagnostics.retain(|d| {
         Rule::from_code_or_name(d.rule.code).is_some_and(|rule| settings.rules.contains(rule))
     });
     Ok(diagnostics)
+}
+
+/// Reads context files for the linter's content rules: only regular files, never more than
+/// asked for, never following a symlink.
+struct FsContent {
+    root: PathBuf,
+}
+
+impl pristine_linter::ContentSource for FsContent {
+    fn head(&self, path: &[u8], max: usize) -> Option<Vec<u8>> {
+        use std::io::Read;
+        let full = self.root.join(std::ffi::OsStr::from_bytes(path));
+        if !std::fs::symlink_metadata(&full).ok()?.is_file() {
+            return None;
+        }
+        let mut out = Vec::new();
+        std::fs::File::open(&full)
+            .ok()?
+            .take(max as u64)
+            .read_to_end(&mut out)
+            .ok()?;
+        Some(out)
+    }
+
+    fn stat(&self, path: &[u8]) -> Option<bool> {
+        let full = self.root.join(std::ffi::OsStr::from_bytes(path));
+        std::fs::symlink_metadata(full).ok().map(|md| md.is_dir())
+    }
+}
+
+/// The linter's context rules (CX004…, DI002…) over one computed context.
+fn content_findings(
+    build: &Build,
+    ctx: &Context,
+    settings: &LinterSettings,
+    sources: &mut Sources,
+) -> Vec<Diagnostic> {
+    let dockerfile = std::fs::read(&build.dockerfile)
+        .ok()
+        .map(|bytes| pristine_dockerfile::parse(&String::from_utf8_lossy(&bytes)));
+    // The ignore file as the user names it (under the context directory they typed).
+    let ignore_file = ctx.ignore.path.as_ref().map(|path| {
+        path.strip_prefix(&ctx.root)
+            .map_or_else(|_| path.clone(), |rel| build.context_dir.join(rel))
+    });
+    if let (Some(path), Ok(text)) = (&ignore_file, std::str::from_utf8(&ctx.ignore.bytes)) {
+        sources.insert(path.clone(), Arc::from(text));
+    }
+    let stage_platform = dockerfile.as_ref().and_then(|df| {
+        let stages = df.stages();
+        let stage = match &build.target {
+            Some(target) => stages.by_name(target).cloned(),
+            None => stages.final_stage().cloned(),
+        };
+        stage.and_then(|s| s.platform)
+    });
+    let platform = build
+        .platforms
+        .first()
+        .cloned()
+        .or_else(|| settings.target_platform.clone())
+        .or(stage_platform)
+        .unwrap_or_else(|| settings.default_platform.clone());
+    let content = FsContent {
+        root: ctx.root.clone(),
+    };
+    let facts = pristine_linter::ContextFacts {
+        context: ctx,
+        context_dir: &build.context_dir,
+        dockerfile_path: &build.dockerfile,
+        dockerfile: dockerfile.as_ref(),
+        target: build.target.as_deref(),
+        platform: &platform,
+        ignore_file: ignore_file.as_deref(),
+        content: &content,
+    };
+    pristine_linter::check_context(&facts, settings)
 }
 
 /// A pattern that makes BuildKit fail, pointed at in the ignore file.

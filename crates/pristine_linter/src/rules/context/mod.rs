@@ -1,3 +1,14 @@
+pub(crate) mod build_artifact;
+pub(crate) mod bytecode_cache;
+pub(crate) mod credential_file;
+pub(crate) mod dotenv_file;
+pub(crate) mod editor_os_junk;
+pub(crate) mod foreign_native_binary;
+pub(crate) mod host_conda_environment;
+pub(crate) mod host_virtualenv;
+pub(crate) mod large_context_file;
 pub(crate) mod non_utf8_context_path;
 pub(crate) mod special_file_in_context;
+pub(crate) mod tool_cache;
 pub(crate) mod unreadable_context_entry;
+pub(crate) mod vcs_metadata;

@@ -1,0 +1,68 @@
+use crate::Rule;
+use crate::checkers::context::{Container, ContextChecker, Harm, basename};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports Python bytecode caches in the build context: `__pycache__/` directories and
+    /// loose `*.pyc` / `*.pyo` files (outside virtualenvs and other directories reported as a
+    /// whole). All of them are reported together, once per `COPY` that copies some.
+    ///
+    /// A warning when a `COPY`/`ADD` copies them, information when they are only sent.
+    ///
+    /// ## Why is this bad?
+    /// Bytecode written by the host interpreter (`*.cpython-311.pyc`) is useless to another
+    /// Python version, bloats the context, and changes on every local run, so the `COPY . .`
+    /// layer and every layer after it are rebuilt. A root-only pattern `__pycache__` does not
+    /// exclude `src/pkg/__pycache__`.
+    ///
+    /// ## Example
+    /// `src/app/__pycache__/` with `COPY . .` and no `.dockerignore`.
+    ///
+    /// Use instead:
+    /// ```text
+    /// **/__pycache__
+    /// **/*.py[co]
+    /// ```
+    ///
+    /// ## References
+    /// - [Docker: containerize a Python application](https://docs.docker.com/guides/python/containerize/) (`docker init`'s `.dockerignore`)
+    /// - [PEP 3147](https://peps.python.org/pep-3147/)
+    pub(crate) struct BytecodeCache {
+        code: "CX007",
+        name: "bytecode-cache",
+        family: Context,
+        severity: Warning,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        summary: "Python bytecode caches in the build context",
+    }
+}
+
+pub(crate) fn bytecode_cache(checker: &mut ContextChecker) {
+    let mut items: Vec<(Vec<u8>, bool)> = checker
+        .top_containers(Container::Bytecode)
+        .into_iter()
+        .map(|p| (p, true))
+        .collect();
+    for entry in &checker.facts.context.tree.entries {
+        let name = basename(&entry.path);
+        if entry.kind == pristine_context::EntryKind::File
+            && (name.ends_with(b".pyc") || name.ends_with(b".pyo"))
+            && checker.enclosing_container(&entry.path).is_none()
+        {
+            items.push((entry.path.clone(), false));
+        }
+    }
+    if items.is_empty() {
+        return;
+    }
+    checker.report_group(
+        Rule::BytecodeCache,
+        items,
+        ("bytecode cache", "bytecode caches"),
+        &["**/__pycache__", "**/*.py[co]"],
+        Harm::Bloat,
+    );
+}

@@ -1,0 +1,89 @@
+use crate::Rule;
+use crate::checkers::context::{Container, ContextChecker, Harm, basename, lossy};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports editor and operating-system files in the build context: `.DS_Store`,
+    /// `Thumbs.db`, `desktop.ini`, `.idea/`, `.vscode/`, and Vim swap files (`*.swp`,
+    /// `*.swo`). They are reported together, once per `COPY` that copies some.
+    ///
+    /// A warning when a `COPY`/`ADD` copies them, information when they are only sent.
+    ///
+    /// ## Why is this bad?
+    /// They have no use in an image, they change whenever you browse or edit (rebuilding the
+    /// `COPY . .` layer), and editor settings can hold local paths, tokens or run
+    /// configurations with environment variables.
+    ///
+    /// ## Example
+    /// A `.DS_Store` in every directory of a project copied with `COPY . .`.
+    ///
+    /// Use instead:
+    /// ```text
+    /// **/.DS_Store
+    /// .idea
+    /// .vscode
+    /// ```
+    ///
+    /// ## References
+    /// - [github/gitignore Global/macOS.gitignore](https://github.com/github/gitignore/blob/main/Global/macOS.gitignore)
+    pub(crate) struct EditorOsJunk {
+        code: "CX013",
+        name: "editor-os-junk",
+        family: Context,
+        severity: Warning,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        summary: "Editor and operating-system files in the build context",
+    }
+}
+
+fn is_junk_file(name: &[u8]) -> bool {
+    name == b".DS_Store"
+        || name == b"Thumbs.db"
+        || name == b"desktop.ini"
+        || (name.starts_with(b".") && (name.ends_with(b".swp") || name.ends_with(b".swo")))
+}
+
+pub(crate) fn editor_os_junk(checker: &mut ContextChecker) {
+    let mut items: Vec<(Vec<u8>, bool)> = checker
+        .top_containers(Container::EditorJunk)
+        .into_iter()
+        .map(|p| (p, true))
+        .collect();
+    for entry in &checker.facts.context.tree.entries {
+        if entry.kind == pristine_context::EntryKind::File
+            && is_junk_file(basename(&entry.path))
+            && checker.enclosing_container(&entry.path).is_none()
+        {
+            items.push((entry.path.clone(), false));
+        }
+    }
+    if items.is_empty() {
+        return;
+    }
+    let mut lines: Vec<String> = items
+        .iter()
+        .map(|(p, _)| {
+            let name = basename(p);
+            if name.ends_with(b".swp") || name.ends_with(b".swo") {
+                "**/*.sw[po]".to_string()
+            } else if p.contains(&b'/') {
+                format!("**/{}", lossy(name))
+            } else {
+                lossy(name)
+            }
+        })
+        .collect();
+    lines.sort();
+    lines.dedup();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    checker.report_group(
+        Rule::EditorOsJunk,
+        items,
+        ("file left by an editor or the OS", "editor and OS files"),
+        &lines,
+        Harm::Bloat,
+    );
+}

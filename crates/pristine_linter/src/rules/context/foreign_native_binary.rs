@@ -1,0 +1,193 @@
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use pristine_binary::{Compat, Platform};
+use pristine_context::EntryKind;
+use pristine_dockerfile::Base;
+
+use crate::Rule;
+use crate::checkers::context::{ContextChecker, Finding, Harm, basename, lossy};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports native binaries in the build context that cannot load on the platform the image
+    /// is built for, with the exact error the loader will print: Mach-O (macOS) and PE
+    /// (Windows) files, ELF files of another CPU, class or byte order, binaries linked against
+    /// the other C library (musl on a glibc image and the reverse), and binaries needing a
+    /// newer `GLIBC_x.y` than the base image has.
+    ///
+    /// Candidates are chosen by name, size and mode (`*.so`, `*.so.N`, `*.pyd`, `*.dylib`,
+    /// `*.dll`, executables in `bin/`), then decided by their headers only (never a full
+    /// read). Findings are grouped: one per virtualenv or other directory reported as a whole,
+    /// else one per package directory, naming the first binary and how many more there are.
+    ///
+    /// The platform comes from `--platform`, compose `platforms`, the `target-platform`
+    /// setting or the final stage's `FROM --platform`, else `linux/amd64`; the C library and
+    /// glibc version from the final stage's base image (`python:3.12-slim` is glibc,
+    /// `*-alpine` is musl).
+    ///
+    /// It is an error when a `COPY`/`ADD` of a stage that reaches the image copies it, and a
+    /// warning when it is only sent.
+    ///
+    /// ## Why is this bad?
+    /// `import cryptography` in the image fails with
+    /// `ImportError: …/_rust.abi3.so: invalid ELF header` when `.venv` came from a Mac; an
+    /// aarch64 wheel on `linux/amd64` fails with `wrong ELF class` or `cannot open shared object
+    /// file`; a manylinux binary on Alpine fails with `Error loading shared library
+    /// libc.so.6`. The build succeeds and the container crashes at start.
+    ///
+    /// ## Example
+    /// `.venv/lib/python3.12/site-packages/cryptography/hazmat/bindings/_rust.abi3.so` from
+    /// `uv sync` on macOS arm64, with `COPY . .`.
+    ///
+    /// Use instead: exclude the environment (`**/.venv`) and install the packages in the
+    /// image, for its platform.
+    ///
+    /// ## References
+    /// - glibc `elf/dl-load.c`, musl `ldso/dynlink.c` (loader errors)
+    /// - [PEP 600](https://peps.python.org/pep-0600/), [PEP 656](https://peps.python.org/pep-0656/) (manylinux, musllinux)
+    pub(crate) struct ForeignNativeBinary {
+        code: "CX006",
+        name: "foreign-native-binary",
+        family: Context,
+        severity: Error,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        summary: "Native binary that cannot load on the image's platform",
+    }
+}
+
+/// How much of a candidate is read: its headers, dynamic segment and version needs.
+const PREFIX: usize = 256 * 1024;
+
+/// The image platform: the build's platform plus what the final stage's base image says
+/// about its C library.
+fn target_platform(checker: &ContextChecker) -> Platform {
+    let mut platform =
+        Platform::from_str(checker.facts.platform).unwrap_or_else(|_| Platform::linux_amd64());
+    if let Some(df) = checker.facts.dockerfile {
+        let stages = df.stages();
+        let mut stage = checker
+            .facts
+            .target
+            .and_then(|t| stages.by_name(t))
+            .or_else(|| stages.final_stage());
+        // Follow `FROM <stage>` to the image it starts from.
+        for _ in 0..stages.stages.len() {
+            match stage.map(|s| &s.base) {
+                Some(Base::Stage(i)) => stage = stages.stages.get(*i),
+                _ => break,
+            }
+        }
+        if let Some(Base::Image(image)) = stage.map(|s| &s.base) {
+            platform = platform.with_base_image(image);
+        }
+    }
+    platform
+}
+
+/// The group a binary is reported in: its outermost reported directory, else its
+/// `site-packages/<package>` directory, else its parent directory.
+fn group_of(checker: &ContextChecker, path: &[u8]) -> (Vec<u8>, String) {
+    if let Some((dir, _)) = checker.enclosing_container(path) {
+        let name = lossy(basename(dir));
+        let line = if dir.contains(&b'/') {
+            format!("**/{name}")
+        } else {
+            name
+        };
+        return (dir.to_vec(), line);
+    }
+    let marker = b"site-packages/";
+    if let Some(i) = path.windows(marker.len()).position(|w| w == marker) {
+        let rest = &path[i + marker.len()..];
+        if let Some(j) = rest.iter().position(|&c| c == b'/') {
+            let dir = path[..i + marker.len() + j].to_vec();
+            let line = lossy(&dir);
+            return (dir, line);
+        }
+    }
+    let dir = crate::checkers::context::parent(path).to_vec();
+    let line = if dir.is_empty() {
+        lossy(path)
+    } else {
+        lossy(&dir)
+    };
+    (dir, line)
+}
+
+/// (path, description, runtime error) of one foreign binary.
+type Item = (Vec<u8>, String, String);
+/// (group directory, ignore-file line, binaries).
+type Group = (Vec<u8>, String, Vec<Item>);
+
+pub(crate) fn foreign_native_binary(checker: &mut ContextChecker) {
+    let target = target_platform(checker);
+    let platform_name = target.docker();
+    let mut groups: Vec<Group> = Vec::new();
+    for entry in &checker.facts.context.tree.entries {
+        if entry.kind != EntryKind::File {
+            continue;
+        }
+        let path_str = String::from_utf8_lossy(&entry.path);
+        if !pristine_binary::is_binary_candidate(&path_str, entry.size, Some(entry.mode)) {
+            continue;
+        }
+        let Some(bytes) = checker.facts.content.head(&entry.path, PREFIX) else {
+            continue;
+        };
+        let Ok(info) = pristine_binary::inspect(bytes.as_slice()) else {
+            continue;
+        };
+        let Compat::Foreign { runtime_error, .. } = pristine_binary::compatibility(&info, &target)
+        else {
+            continue;
+        };
+        let (dir, line) = group_of(checker, &entry.path);
+        let item = (entry.path.clone(), info.to_string(), runtime_error);
+        match groups.iter_mut().find(|(d, _, _)| *d == dir) {
+            Some((_, _, items)) => items.push(item),
+            None => groups.push((dir, line, vec![item])),
+        }
+    }
+    for (dir, line, mut items) in groups {
+        // Name an extension module Python imports first, if there is one.
+        items.sort_by_key(|(p, _, _)| {
+            (
+                !pristine_binary::python_tries_to_load(&String::from_utf8_lossy(p)),
+                p.clone(),
+            )
+        });
+        let (first, what, error) = &items[0];
+        let verb = if pristine_binary::python_tries_to_load(&String::from_utf8_lossy(first)) {
+            "importing"
+        } else {
+            "loading"
+        };
+        let mut message = format!(
+            "`{}` is a {what} binary: {verb} it in {platform_name} fails with \"{error}\"",
+            checker.shown(first, false)
+        );
+        if items.len() > 1 {
+            let _ = write!(
+                message,
+                " ({} more foreign binaries in `{}`)",
+                items.len() - 1,
+                checker.shown(&dir, true)
+            );
+        }
+        let first = first.clone();
+        let more = items[1..].iter().map(|(p, _, _)| p.clone()).collect();
+        checker.report_finding(Finding {
+            rule: Rule::ForeignNativeBinary,
+            path: first,
+            is_dir: false,
+            more,
+            message,
+            ignore_lines: vec![line],
+            harm: Harm::Hazard,
+        });
+    }
+}

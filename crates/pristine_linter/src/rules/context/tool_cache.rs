@@ -1,0 +1,85 @@
+use crate::Rule;
+use crate::checkers::context::{Container, ContextChecker, Harm, basename, lossy};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports caches and working directories of development tools in the build context:
+    /// `.mypy_cache`, `.pytest_cache`, `.ruff_cache`, `.tox`, `.nox`, `node_modules`,
+    /// `.ipynb_checkpoints`, `.hypothesis`, `.pyre`, `.pytype`, `htmlcov`, and the files
+    /// `.coverage`, `.coverage.*`, `.dmypy.json`. They are reported together, once per `COPY`
+    /// that copies some.
+    ///
+    /// A warning when a `COPY`/`ADD` copies them, information when they are only sent.
+    ///
+    /// ## Why is this bad?
+    /// They bloat the context, change on every local run (rebuilding the `COPY . .` layer and
+    /// everything after it), and some hold host binaries: `.tox`/`.nox` are virtualenvs,
+    /// `node_modules` holds native addons built for the host (`invalid ELF header`).
+    ///
+    /// ## Example
+    /// `.mypy_cache/` and `.pytest_cache/` beside `COPY . .`.
+    ///
+    /// Use instead:
+    /// ```text
+    /// **/.mypy_cache
+    /// **/.pytest_cache
+    /// ```
+    ///
+    /// ## References
+    /// - [github/gitignore Python.gitignore](https://github.com/github/gitignore/blob/main/Python.gitignore)
+    pub(crate) struct ToolCache {
+        code: "CX011",
+        name: "tool-cache",
+        family: Context,
+        severity: Warning,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        summary: "Development-tool caches in the build context",
+    }
+}
+
+fn is_tool_file(name: &[u8]) -> bool {
+    name == b".coverage" || name.starts_with(b".coverage.") || name == b".dmypy.json"
+}
+
+pub(crate) fn tool_cache(checker: &mut ContextChecker) {
+    let mut items: Vec<(Vec<u8>, bool)> = checker
+        .top_containers(Container::ToolCache)
+        .into_iter()
+        .map(|p| (p, true))
+        .collect();
+    for entry in &checker.facts.context.tree.entries {
+        if entry.kind == pristine_context::EntryKind::File
+            && is_tool_file(basename(&entry.path))
+            && checker.enclosing_container(&entry.path).is_none()
+        {
+            items.push((entry.path.clone(), false));
+        }
+    }
+    if items.is_empty() {
+        return;
+    }
+    let mut lines: Vec<String> = items
+        .iter()
+        .map(|(p, _)| {
+            let name = basename(p);
+            if name.starts_with(b".coverage.") {
+                "**/.coverage*".to_string()
+            } else {
+                format!("**/{}", lossy(name))
+            }
+        })
+        .collect();
+    lines.sort();
+    lines.dedup();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    checker.report_group(
+        Rule::ToolCache,
+        items,
+        ("tool cache", "tool caches"),
+        &lines,
+        Harm::Bloat,
+    );
+}

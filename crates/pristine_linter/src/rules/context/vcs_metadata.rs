@@ -1,0 +1,80 @@
+use crate::Rule;
+use crate::checkers::context::{Container, ContextChecker, Harm, basename, lossy};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports version-control metadata in the build context: `.git` (directory, or the file
+    /// of a worktree or submodule), `.hg`, `.svn`, `.bzr`.
+    ///
+    /// A warning when a `COPY`/`ADD` copies it, information when it is only sent.
+    ///
+    /// ## Why is this bad?
+    /// It is often the largest thing in a project, it changes on every commit, fetch and
+    /// checkout (invalidating the `COPY . .` layer), and it holds the whole history —
+    /// including secrets removed from the working tree long ago. BuildKit drops `.git` only
+    /// for Git-URL contexts, never for a local directory.
+    ///
+    /// ## Example
+    /// `docker build .` in a clone with no `.dockerignore`.
+    ///
+    /// Use instead:
+    /// ```text
+    /// .git
+    /// ```
+    /// and pass the revision as a build argument or label.
+    ///
+    /// ## References
+    /// - [Build context](https://docs.docker.com/build/concepts/context/)
+    pub(crate) struct VcsMetadata {
+        code: "CX008",
+        name: "vcs-metadata",
+        family: Context,
+        severity: Warning,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        summary: "Version-control metadata in the build context",
+    }
+}
+
+pub(crate) fn vcs_metadata(checker: &mut ContextChecker) {
+    let mut items: Vec<(Vec<u8>, bool)> = checker
+        .top_containers(Container::Vcs)
+        .into_iter()
+        .map(|p| (p, true))
+        .collect();
+    // A `.git` file: a worktree or submodule pointer.
+    for entry in &checker.facts.context.tree.entries {
+        if entry.kind == pristine_context::EntryKind::File
+            && basename(&entry.path) == b".git"
+            && checker.enclosing_container(&entry.path).is_none()
+        {
+            items.push((entry.path.clone(), false));
+        }
+    }
+    if items.is_empty() {
+        return;
+    }
+    let mut lines: Vec<String> = items
+        .iter()
+        .map(|(p, _)| {
+            let name = lossy(basename(p));
+            if p.contains(&b'/') {
+                format!("**/{name}")
+            } else {
+                name
+            }
+        })
+        .collect();
+    lines.sort();
+    lines.dedup();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    checker.report_group(
+        Rule::VcsMetadata,
+        items,
+        ("version-control directory", "version-control directories"),
+        &lines,
+        Harm::Bloat,
+    );
+}

@@ -1,0 +1,146 @@
+use std::collections::HashSet;
+
+use crate::Rule;
+use crate::checkers::context::{ContextChecker, lossy};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports ignore-file lines that change nothing in this build context: an exclusion of a
+    /// specific nested path (with a `/`, no wildcard) that no path BuildKit looks at matches
+    /// (it does not exist, or it is already excluded by an earlier line), and an exception
+    /// (`!path`) for a path that does not exist or that re-includes nothing that is sent.
+    ///
+    /// Protective one-name and wildcard lines (`.venv`, `**/__pycache__`, `*.pyc`, `.git`)
+    /// are never reported: keeping them for files that may appear later is good practice.
+    /// Lines with a trailing comment are reported by `ignore-trailing-comment` instead.
+    ///
+    /// ## Why is this bad?
+    /// A line that matches nothing is often a typo or a path that moved, and the files it was
+    /// meant to keep out are sent.
+    ///
+    /// ## Example
+    /// ```text
+    /// services/api/venv
+    /// ```
+    /// when the environment is `services/api/.venv/`.
+    ///
+    /// Use instead:
+    /// ```text
+    /// services/api/.venv
+    /// ```
+    ///
+    /// ## References
+    /// - [Build context: .dockerignore files](https://docs.docker.com/build/concepts/context/#dockerignore-files)
+    pub(crate) struct IgnorePatternMatchesNothing {
+        code: "DI005",
+        name: "ignore-pattern-matches-nothing",
+        family: Ignore,
+        severity: Info,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        summary: "`.dockerignore` line that matches nothing in the context",
+    }
+}
+
+pub(crate) fn has_glob(text: &[u8]) -> bool {
+    text.iter().any(|c| matches!(c, b'*' | b'?' | b'[' | b'\\'))
+}
+
+/// `root-anchored-ignore-pattern` reports it instead.
+fn root_only_with_deeper_matches(checker: &ContextChecker, text: &[u8]) -> bool {
+    if text.contains(&b'/') || text.starts_with(b"**") {
+        return false;
+    }
+    let Ok(m) = pristine_ignore::PatternMatcher::new([text]) else {
+        return false;
+    };
+    let Some(pattern) = m.patterns().first() else {
+        return false;
+    };
+    checker.facts.context.tree.entries.iter().any(|e| {
+        e.path.contains(&b'/')
+            && pattern
+                .matches(crate::checkers::context::basename(&e.path))
+                .unwrap_or(false)
+    })
+}
+
+pub(crate) fn ignore_pattern_matches_nothing(checker: &mut ContextChecker) {
+    let ignore = &checker.facts.context.ignore;
+    let used: HashSet<usize> = checker
+        .facts
+        .context
+        .tree
+        .stats
+        .by_pattern
+        .iter()
+        .filter(|s| s.files > 0 || s.dirs_pruned > 0)
+        .map(|s| s.pattern)
+        .collect();
+    let effective =
+        crate::rules::ignore::ineffective_ignore_exception::effective_exceptions(checker);
+    let mut found = Vec::new();
+    for (index, p) in ignore.file.patterns.iter().enumerate() {
+        let text = p.cleaned();
+        if text.is_empty()
+            || crate::rules::ignore::ignore_trailing_comment::before_trailing_comment(text)
+                .is_some()
+        {
+            continue;
+        }
+        let message = if p.exception {
+            if effective.contains(&index) {
+                continue;
+            }
+            if has_glob(text) {
+                format!(
+                    "line {}: `!{}` re-includes nothing that is sent",
+                    p.line,
+                    lossy(text)
+                )
+            } else if checker.facts.content.stat(text).is_some() {
+                // Exists but not re-included: `ineffective-ignore-exception` explains it.
+                continue;
+            } else {
+                format!(
+                    "line {}: `!{}` re-includes nothing: `{}` does not exist",
+                    p.line,
+                    lossy(text),
+                    lossy(text)
+                )
+            }
+        } else {
+            // Protective lines (`.venv`, `**/__pycache__`, `*.pyc`, `.git`) that match nothing
+            // today are good practice; only a specific nested path that is not there is
+            // likely a typo or a path that moved.
+            if used.contains(&index)
+                || root_only_with_deeper_matches(checker, text)
+                || has_glob(text)
+                || !text.contains(&b'/')
+            {
+                continue;
+            }
+            if has_glob(text) || checker.facts.content.stat(text).is_none() {
+                format!(
+                    "line {}: `{}` excludes nothing: no path in the context that BuildKit looks at matches it",
+                    p.line,
+                    lossy(text)
+                )
+            } else {
+                format!(
+                    "line {}: `{}` excludes nothing: `{}` is already excluded by an earlier line",
+                    p.line,
+                    lossy(text),
+                    lossy(text)
+                )
+            }
+        };
+        found.push((message, p.range.clone()));
+    }
+    for (message, range) in found {
+        let d = checker.ignore_diagnostic(Rule::IgnorePatternMatchesNothing, message, Some(range));
+        checker.report(d);
+    }
+}

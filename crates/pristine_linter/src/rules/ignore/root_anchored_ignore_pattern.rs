@@ -1,0 +1,110 @@
+use pristine_ignore::PatternMatcher;
+
+use crate::Rule;
+use crate::checkers::context::{ContextChecker, basename, lossy};
+use crate::registry::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an ignore-file pattern without a `/` (such as `__pycache__`, `*.pyc`, `.venv`)
+    /// while paths of that name are sent from *below* the context root
+    /// (`src/app/__pycache__`), and names them.
+    ///
+    /// ## Why is this bad?
+    /// Unlike `.gitignore`, `.dockerignore` patterns are matched against the whole path from
+    /// the context root: `__pycache__` excludes only `./__pycache__`, and `*` never crosses a
+    /// `/`. Docker's own documentation: with `*.md` and `!README.md`, "markdown files under
+    /// subdirectories are still included".
+    ///
+    /// ## Example
+    /// ```text
+    /// __pycache__
+    /// ```
+    ///
+    /// Use instead:
+    /// ```text
+    /// **/__pycache__
+    /// ```
+    ///
+    /// ## References
+    /// - [Build context: .dockerignore files](https://docs.docker.com/build/concepts/context/#dockerignore-files)
+    /// - moby/patternmatcher `patternmatcher.go` (patterns compile to `^`-anchored regexps)
+    pub(crate) struct RootAnchoredIgnorePattern {
+        code: "DI004",
+        name: "root-anchored-ignore-pattern",
+        family: Ignore,
+        severity: Warning,
+        fix: None,
+        hadolint: [],
+        buildkit: [],
+        summary: "`.dockerignore` pattern that only matches at the context root while deeper matches are sent",
+    }
+}
+
+pub(crate) fn root_anchored_ignore_pattern(checker: &mut ContextChecker) {
+    let ignore = &checker.facts.context.ignore;
+    let entries = &checker.facts.context.tree.entries;
+    let mut found = Vec::new();
+    for p in &ignore.file.patterns {
+        let text = p.cleaned();
+        if p.exception
+            || text.is_empty()
+            || text.contains(&b'/')
+            || text.starts_with(b"**")
+            || text == b"."
+            || crate::rules::ignore::ignore_trailing_comment::before_trailing_comment(text)
+                .is_some()
+        {
+            continue;
+        }
+        let Ok(m) = PatternMatcher::new([text]) else {
+            continue;
+        };
+        let Some(pattern) = m.patterns().first() else {
+            continue;
+        };
+        // Deeper sent paths whose name matches, outermost only.
+        let mut hits: Vec<&[u8]> = Vec::new();
+        for e in entries {
+            if !e.path.contains(&b'/') || !pattern.matches(basename(&e.path)).unwrap_or(false) {
+                continue;
+            }
+            if hits
+                .last()
+                .is_some_and(|h| e.path.starts_with(h) && e.path.get(h.len()) == Some(&b'/'))
+            {
+                continue;
+            }
+            hits.push(&e.path);
+        }
+        if let Some(first) = hits.first() {
+            let is_dir = entries
+                .binary_search_by(|e| e.path.as_slice().cmp(first))
+                .ok()
+                .is_some_and(|i| entries[i].kind == pristine_context::EntryKind::Dir);
+            let more = if hits.len() > 1 {
+                format!(" and {} more", hits.len() - 1)
+            } else {
+                String::new()
+            };
+            found.push((
+                p.line,
+                p.range.clone(),
+                lossy(text),
+                checker.shown(first, is_dir),
+                more,
+            ));
+        }
+    }
+    for (line, range, text, first, more) in found {
+        let message = format!(
+            "line {line}: `{text}` only matches at the context root, so `{first}`{more} below it {} sent",
+            if more.is_empty() { "is" } else { "are" }
+        );
+        let d = checker
+            .ignore_diagnostic(Rule::RootAnchoredIgnorePattern, message, Some(range))
+            .with_subject_path(first)
+            .with_help(format!("write `**/{text}` to match at any depth"));
+        checker.report(d);
+    }
+}
