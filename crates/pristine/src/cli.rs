@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pristine_workspace::{OutputFormat, RuleSelector, SeverityName};
 
 /// Make Python container builds correct, small and fast.
 ///
@@ -14,6 +15,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// When to colour the output (`NO_COLOR` is honoured in `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub(crate) color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -33,6 +44,14 @@ pub(crate) enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         output_format: TextOrJson,
+    },
+    /// Print the resolved configuration (the file found, defaults, overrides)
+    Config(ConfigArgs),
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Tools for debugging pristine itself
     #[command(subcommand)]
@@ -73,12 +92,26 @@ pub(crate) struct CheckArgs {
     /// The stage to build
     #[arg(long, value_name = "STAGE", requires = "file")]
     pub(crate) target: Option<String>,
-    /// Output format
+    /// Output format [default: full]
     #[arg(long, value_enum, env = "PRISTINE_OUTPUT_FORMAT")]
     pub(crate) output_format: Option<OutputFormat>,
+    #[command(flatten)]
+    pub(crate) config: ConfigArgsCommon,
     /// Exit with 0 even when there are findings
     #[arg(long)]
     pub(crate) exit_zero: bool,
+    /// Exit with 1 only for findings at or above this severity [default: info]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<SeverityName>,
+    /// Print the number of findings per rule instead of the findings
+    #[arg(long)]
+    pub(crate) statistics: bool,
+    /// Print the resolved settings and exit
+    #[arg(long)]
+    pub(crate) show_settings: bool,
+    /// Print the Dockerfiles (and their build contexts) that would be checked, and exit
+    #[arg(long)]
+    pub(crate) show_files: bool,
     /// Directory names to skip when searching for Dockerfiles (in addition to `.git`,
     /// `node_modules`, virtual environments, …)
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
@@ -89,6 +122,39 @@ pub(crate) struct CheckArgs {
     /// Print nothing but the findings
     #[arg(short, long)]
     pub(crate) quiet: bool,
+}
+
+/// Options that select the configuration, shared by `check` and `config`.
+#[derive(Debug, Args)]
+pub(crate) struct ConfigArgsCommon {
+    /// A configuration file (`pristine.toml`, `pyproject.toml`), or a `KEY=VALUE` option in
+    /// TOML (`--config "fail-on = 'error'"`) that overrides the file; repeatable
+    #[arg(long, value_name = "CONFIG_OPTION")]
+    pub(crate) config: Vec<String>,
+    /// Ignore configuration files
+    #[arg(long)]
+    pub(crate) isolated: bool,
+    /// Rules to run (codes, names, prefixes such as `DF`, or `ALL`), replacing the configured ones
+    #[arg(long, value_delimiter = ',', value_name = "RULE", value_parser = parse_selector)]
+    pub(crate) select: Option<Vec<RuleSelector>>,
+    /// Rules to run in addition to the selected ones
+    #[arg(long, value_delimiter = ',', value_name = "RULE", value_parser = parse_selector)]
+    pub(crate) extend_select: Option<Vec<RuleSelector>>,
+    /// Rules not to run
+    #[arg(long, value_delimiter = ',', value_name = "RULE", value_parser = parse_selector)]
+    pub(crate) ignore: Option<Vec<RuleSelector>>,
+}
+
+fn parse_selector(value: &str) -> Result<RuleSelector, String> {
+    value.parse()
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ConfigArgs {
+    /// The path whose configuration is shown [default: .]
+    pub(crate) path: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) config: ConfigArgsCommon,
 }
 
 #[derive(Debug, Args)]
@@ -109,18 +175,6 @@ pub(crate) struct ContextArgs {
     pub(crate) top: usize,
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub(crate) output_format: TextOrJson,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum OutputFormat {
-    /// Code frames with the offending text underlined
-    Full,
-    /// One line per finding
-    Concise,
-    /// A JSON array (ruff-shaped)
-    Json,
-    /// One JSON object per line
-    JsonLines,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

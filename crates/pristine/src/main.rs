@@ -9,6 +9,7 @@ use clap::Parser;
 mod cli;
 mod commands;
 mod render;
+mod render_ci;
 
 /// What a command concluded; mapped to the exit code in one place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +45,12 @@ fn main() -> ExitCode {
             };
         }
     };
+    let color = match cli.color {
+        cli::ColorChoice::Auto => anstream::ColorChoice::Auto,
+        cli::ColorChoice::Always => anstream::ColorChoice::Always,
+        cli::ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    color.write_global();
     match commands::run(cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => {

@@ -12,7 +12,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 use pristine_diagnostics::{Diagnostic, LineIndex, Severity, SourceLocation, TextRange};
 use serde::Serialize;
 
-use crate::cli::OutputFormat;
+pub(crate) use pristine_workspace::OutputFormat;
 
 /// The text of every file a diagnostic may point into, with its line index.
 #[derive(Default)]
@@ -24,6 +24,10 @@ impl Sources {
     pub(crate) fn insert(&mut self, path: PathBuf, text: Arc<str>) {
         let index = LineIndex::new(&text);
         self.files.insert(path, (text, index));
+    }
+
+    pub(crate) fn text(&self, path: &Path) -> Option<&str> {
+        self.files.get(path).map(|(text, _)| &**text)
     }
 
     fn get(&self, path: &Path) -> Option<(&str, &LineIndex)> {
@@ -68,6 +72,40 @@ pub(crate) fn render(
             }
             Ok(())
         }
+        OutputFormat::Sarif => crate::render_ci::sarif(out, diagnostics, sources),
+        OutputFormat::Github => crate::render_ci::github(out, diagnostics, sources),
+        OutputFormat::Gitlab => crate::render_ci::gitlab(out, diagnostics, sources),
+        OutputFormat::Junit => crate::render_ci::junit(out, diagnostics, sources),
+        OutputFormat::Checkstyle => crate::render_ci::checkstyle(out, diagnostics, sources),
+    }
+}
+
+/// The documentation page of a rule (the repository's docs; there is no website).
+pub(crate) fn rule_url(name: &str) -> String {
+    format!("https://github.com/pristine-dev/pristine/blob/main/docs/rules/{name}.md")
+}
+
+/// Where a finding is, for formats that need a line: its range, or line 1 column 1 of the file
+/// it is reported against (a context finding about a path without a line).
+pub(crate) fn line_span(
+    diagnostic: &Diagnostic,
+    sources: &Sources,
+) -> (SourceLocation, SourceLocation) {
+    sources
+        .range_locations(&diagnostic.file, diagnostic.range)
+        .unwrap_or((
+            SourceLocation { row: 1, column: 1 },
+            SourceLocation { row: 1, column: 1 },
+        ))
+}
+
+/// The message, naming the path inside the context when the message does not already.
+pub(crate) fn message_with_subject(diagnostic: &Diagnostic) -> String {
+    match &diagnostic.subject_path {
+        Some(subject) if !diagnostic.message.contains(subject.as_str()) => {
+            format!("{} (path: `{subject}`)", diagnostic.message)
+        }
+        _ => diagnostic.message.clone(),
     }
 }
 
@@ -79,7 +117,7 @@ fn level(severity: Severity) -> Level<'static> {
     }
 }
 
-fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     let shown = path.strip_prefix("./").unwrap_or(path);
     shown.display().to_string()
 }
@@ -121,6 +159,14 @@ fn full(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &Sources) -> i
             groups.push(Group::with_title(
                 Level::HELP.secondary_title(help.as_str()),
             ));
+        }
+        if let Some(fix) = &diagnostic.fix {
+            let what = match fix.applicability {
+                pristine_diagnostics::Applicability::Safe => "a safe fix is available",
+                pristine_diagnostics::Applicability::Unsafe => "an unsafe fix is available",
+                pristine_diagnostics::Applicability::DisplayOnly => "a suggested fix is shown",
+            };
+            groups.push(Group::with_title(Level::NOTE.secondary_title(what)));
         }
         writeln!(out, "{}\n", renderer.render(&groups))?;
     }
@@ -170,10 +216,12 @@ struct JsonDiagnostic<'a> {
     path: Option<&'a str>,
     help: Option<&'a str>,
     fix: Option<JsonFix<'a>>,
+    url: String,
 }
 
 #[derive(Serialize)]
 struct JsonFix<'a> {
+    message: Option<&'a str>,
     applicability: pristine_diagnostics::Applicability,
     filename: Option<String>,
     edits: Vec<JsonEdit<'a>>,
@@ -192,6 +240,7 @@ impl<'a> JsonDiagnostic<'a> {
         let fix = diagnostic.fix.as_ref().map(|fix| {
             let file = fix.file.as_deref().unwrap_or(&diagnostic.file);
             JsonFix {
+                message: diagnostic.help.as_deref(),
                 applicability: fix.applicability,
                 filename: fix.file.as_deref().map(display_path),
                 edits: fix
@@ -219,6 +268,7 @@ impl<'a> JsonDiagnostic<'a> {
             path: diagnostic.subject_path.as_deref(),
             help: diagnostic.help.as_deref(),
             fix,
+            url: rule_url(diagnostic.rule.name),
         }
     }
 }

@@ -222,3 +222,391 @@ fn regex_escape(text: &str) -> String {
         })
         .collect()
 }
+
+// ---------------------------------------------------------------------------------------------
+// Output formats, configuration, suppressions, statistics (issue 6)
+
+/// One tree with every kind of finding: a Dockerfile with a syntax error and an unused
+/// suppression (a finding with a fix), a context finding without a line (a named pipe in the
+/// context), and a `.dockerignore` finding.
+const STABLE_RULES: &str = "DF001,DF002,DF090,DI001,CX002";
+
+fn formats_tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("app")).unwrap();
+    fs::write(
+        root.join("app/Dockerfile"),
+        "FROM python:3.12-slim\n# pristine: ignore[DF002]\nCOPY --chmod 755 app.py /app/\nRUN echo \"100% done, really: yes\"\n",
+    )
+    .unwrap();
+    let status = Command::new("mkfifo")
+        .arg(root.join("app/pipe"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    fs::create_dir_all(root.join("web")).unwrap();
+    fs::write(
+        root.join("web/Dockerfile"),
+        "FROM python:3.12-slim\nCOPY . /app\n",
+    )
+    .unwrap();
+    fs::write(root.join("web/.dockerignore"), ".venv\n[abc\n").unwrap();
+    tmp
+}
+
+#[test]
+fn every_output_format_on_the_same_findings() {
+    // Only these rules, so that the snapshots do not change whenever a rule is added.
+    let tmp = formats_tree();
+    for format in [
+        "full",
+        "concise",
+        "json",
+        "json-lines",
+        "sarif",
+        "github",
+        "gitlab",
+        "junit",
+        "checkstyle",
+    ] {
+        insta::assert_snapshot!(
+            format!("format_{format}"),
+            run(
+                tmp.path(),
+                &[
+                    "check",
+                    "--isolated",
+                    "--select",
+                    STABLE_RULES,
+                    "--output-format",
+                    format
+                ]
+            )
+        );
+    }
+}
+
+fn reference_dir() -> PathBuf {
+    match std::env::var_os("PRISTINE_REFERENCE_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference"),
+    }
+}
+
+fn corpus_dir() -> PathBuf {
+    match std::env::var_os("PRISTINE_CORPUS_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
+    }
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema() {
+    let schema_path = reference_dir().join("sarif/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&schema_path).unwrap_or_else(|e| {
+            panic!(
+                "{} (set PRISTINE_REFERENCE_DIR): {e}",
+                schema_path.display()
+            )
+        }))
+        .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let tmp = formats_tree();
+    let (code, stdout) = run_bytes(
+        tmp.path(),
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            STABLE_RULES,
+            "--output-format",
+            "sarif",
+        ],
+    );
+    assert_eq!(code, 1);
+    let sarif: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(sarif["runs"][0]["results"].as_array().unwrap().len() >= 4);
+    // An empty run is valid too.
+    let clean = tempfile::tempdir().unwrap();
+    fs::write(clean.path().join("Dockerfile"), "FROM python:3.12-slim\n").unwrap();
+    let (code, stdout) = run_bytes(
+        clean.path(),
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "DF001",
+            "--output-format",
+            "sarif",
+        ],
+    );
+    assert_eq!(code, 0);
+    let sarif: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    assert!(validator.is_valid(&sarif));
+}
+
+#[test]
+fn config_error_points_at_the_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("Dockerfile"), "FROM python:3.12-slim\n").unwrap();
+    fs::write(
+        tmp.path().join("pyproject.toml"),
+        "[project]\nname = \"app\"\n\n[tool.pristine]\nselect = [\"DF\"]\nfail-on = \"fatal\"\n",
+    )
+    .unwrap();
+    insta::assert_snapshot!(run(tmp.path(), &["check"]));
+    fs::write(
+        tmp.path().join("pristine.toml"),
+        "select = [\"DF001\", \"no-such-rule\"]\n",
+    )
+    .unwrap();
+    insta::assert_snapshot!(run(tmp.path(), &["check"]));
+    insta::assert_snapshot!(run(
+        tmp.path(),
+        &["check", "--isolated", "--config", "fail-on = 3"]
+    ));
+}
+
+/// Two findings: DF001 (error) and DF002 (warning).
+fn two_findings_tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("sub/legacy")).unwrap();
+    let dockerfile = "FROM python:3.12-slim\nFOO bar\nRUN a \\\n\n  b\n";
+    fs::write(tmp.path().join("sub/Dockerfile"), dockerfile).unwrap();
+    fs::write(tmp.path().join("sub/legacy/Dockerfile"), dockerfile).unwrap();
+    tmp
+}
+
+fn codes(dir: &Path, args: &[&str]) -> (i32, Vec<String>) {
+    let mut all = vec!["check", "--no-context", "--output-format", "concise"];
+    all.extend_from_slice(args);
+    let (code, stdout) = run_bytes(dir, &all);
+    let lines = String::from_utf8(stdout)
+        .unwrap()
+        .lines()
+        // Only the two rules these tests are about: other rules come and go.
+        .filter(|l| l.contains(": DF001 ") || l.contains(": DF002 "))
+        .map(|l| {
+            let (loc, rest) = l.split_once(": ").unwrap();
+            format!(
+                "{loc} {}",
+                rest.split_whitespace()
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        })
+        .collect();
+    (code, lines)
+}
+
+#[test]
+fn config_discovery_and_precedence() {
+    let tmp = two_findings_tree();
+    let root = tmp.path();
+    let all = [
+        "sub/Dockerfile:2:1 DF001 [error]",
+        "sub/Dockerfile:3:1 DF002 [warning]",
+        "sub/legacy/Dockerfile:2:1 DF001 [error]",
+        "sub/legacy/Dockerfile:3:1 DF002 [warning]",
+    ];
+    // Defaults.
+    assert_eq!(codes(root, &["sub"]), (1, all.map(String::from).to_vec()));
+    // A pristine.toml above the checked path is found (from the checked path upwards).
+    fs::write(
+        root.join("pristine.toml"),
+        "ignore = [\"DF002\"]\nseverity = { DF001 = \"warning\" }\n",
+    )
+    .unwrap();
+    assert_eq!(
+        codes(root.join("sub").as_path(), &["."]).1,
+        [
+            "Dockerfile:2:1 DF001 [warning]",
+            "legacy/Dockerfile:2:1 DF001 [warning]"
+        ]
+    );
+    // The command line wins over the file: `--select` replaces the file's selection.
+    assert_eq!(
+        codes(root, &["sub", "--select", "DF002"]).1,
+        [
+            "sub/Dockerfile:3:1 DF002 [warning]",
+            "sub/legacy/Dockerfile:3:1 DF002 [warning]"
+        ]
+    );
+    // `--config KEY=VALUE` wins over the file.
+    assert_eq!(
+        codes(root, &["sub", "--config", "severity = { DF001 = 'info' }"]).1,
+        [
+            "sub/Dockerfile:2:1 DF001 [info]",
+            "sub/legacy/Dockerfile:2:1 DF001 [info]"
+        ]
+    );
+    // fail-on: warnings only do not fail at `error`.
+    let both = ["sub", "--select", "DF001,DF002"];
+    assert_eq!(
+        codes(root, &[&both[..], &["--fail-on", "error"]].concat()).0,
+        0
+    );
+    assert_eq!(
+        codes(root, &[&both[..], &["--fail-on", "warning"]].concat()).0,
+        1
+    );
+    // A nearer .pristine.toml wins over the outer file; --isolated ignores both.
+    fs::write(
+        root.join("sub/.pristine.toml"),
+        "fail-on = \"error\"\nselect = [\"DF002\"]\n",
+    )
+    .unwrap();
+    assert_eq!(codes(root.join("sub").as_path(), &["."]).0, 0);
+    assert_eq!(
+        codes(root, &["sub", "--isolated"]),
+        (1, all.map(String::from).to_vec())
+    );
+    // `--config PATH` names the file.
+    assert_eq!(
+        codes(root, &["sub", "--config", "pristine.toml"]).1,
+        [
+            "sub/Dockerfile:2:1 DF001 [warning]",
+            "sub/legacy/Dockerfile:2:1 DF001 [warning]"
+        ]
+    );
+}
+
+#[test]
+fn per_file_ignores() {
+    let tmp = two_findings_tree();
+    fs::write(
+        tmp.path().join("pyproject.toml"),
+        "[tool.pristine.per-file-ignores]\n\"sub/legacy/*\" = [\"ALL\"]\n\"Dockerfile\" = [\"empty-continuation-line\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        codes(tmp.path(), &["sub"]).1,
+        ["sub/Dockerfile:2:1 DF001 [error]"]
+    );
+}
+
+#[test]
+fn suppressions_end_to_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("Dockerfile"),
+        "# check=skip=NoEmptyContinuation\nFROM python:3.12-slim\n# pristine: ignore[DF001]\nFOO bar\nBAZ qux # pristine: ignore[invalid-syntax]\n# hadolint ignore=DL1000\nQUX x\nRUN a \\\n\n  b\nNOPE x\n",
+    )
+    .unwrap();
+    assert_eq!(codes(tmp.path(), &[]).1, ["Dockerfile:11:1 DF001 [error]"]);
+    fs::write(
+        tmp.path().join("Dockerfile"),
+        "FROM python:3.12-slim\n# pristine: ignore-file[DF001]\nNOPE x\n",
+    )
+    .unwrap();
+    assert_eq!(codes(tmp.path(), &["--select", "DF"]), (0, vec![]));
+}
+
+#[test]
+fn hadolint_pragma_on_a_corpus_file() {
+    // nautobot's Dockerfile carries `# hadolint ignore=…` pragmas: they are read without
+    // findings of their own, and pristine still checks the file.
+    let file = corpus_dir().join("nautobot__nautobot/files/docker/Dockerfile");
+    assert!(
+        file.is_file(),
+        "{} (set PRISTINE_CORPUS_DIR)",
+        file.display()
+    );
+    let (code, stdout) = run_bytes(
+        Path::new("."),
+        &[
+            "check",
+            "--isolated",
+            "--no-context",
+            "--output-format",
+            "json",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(code == 0 || code == 1, "{code}");
+    let findings: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    assert!(
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] != "DF090"),
+        "hadolint pragmas are never reported as unused"
+    );
+}
+
+#[test]
+fn statistics_on_the_corpus() {
+    let corpus = corpus_dir();
+    assert!(
+        corpus.is_dir(),
+        "{} (set PRISTINE_CORPUS_DIR)",
+        corpus.display()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_pristine"))
+        .args([
+            "check",
+            "--isolated",
+            "--statistics",
+            "--exit-zero",
+            "--quiet",
+        ])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let mut total = 0;
+    for line in stdout.lines() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        assert_eq!(fields.len(), 3, "{line}");
+        total += fields[0].trim().parse::<usize>().unwrap();
+        assert!(Path::new(fields[1]).to_str().unwrap().len() == 5, "{line}");
+        assert!(
+            fields[2].starts_with("[*] ") || fields[2].starts_with("[ ] "),
+            "{line}"
+        );
+    }
+    assert!(total > 0, "no findings on the corpus:\n{stdout}");
+}
+
+#[test]
+fn show_settings_config_and_completions() {
+    let tmp = two_findings_tree();
+    fs::write(
+        tmp.path().join("pristine.toml"),
+        "ignore = [\"DF002\"]\ntarget-platform = \"linux/arm64\"\n",
+    )
+    .unwrap();
+    let out = run(tmp.path(), &["config"]);
+    assert!(out.starts_with("exit: 0"), "{out}");
+    assert!(out.contains("target-platform = \"linux/arm64\""), "{out}");
+    assert!(
+        out.contains("\"DF001\"") && !out.contains("\"DF002\""),
+        "{out}"
+    );
+    let shown = run(tmp.path(), &["check", "--show-settings"]);
+    assert_eq!(shown, out);
+    insta::assert_snapshot!(run(tmp.path(), &["check", "--show-files"]), @r"
+    exit: 0
+    ----- stdout -----
+    sub/Dockerfile
+    sub/legacy/Dockerfile
+    ----- stderr -----
+    ");
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(tmp.path(), &["completions", shell]);
+        assert!(
+            out.starts_with("exit: 0") && out.contains("show-settings"),
+            "{shell}"
+        );
+    }
+}

@@ -1,23 +1,145 @@
 //! `pristine check [PATH…]`: discover builds, parse their Dockerfiles, compute their contexts,
-//! report findings.
+//! report findings. Also `pristine config`, which shares the configuration loading.
 
-use std::collections::BTreeSet;
-use std::io::Write;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anyhow::Result;
 use pristine_context::discover::{self, Build, BuildSource};
-use pristine_linter::LinterSettings;
+use pristine_diagnostics::Diagnostic;
+use pristine_linter::suppression::Suppressions;
+use pristine_linter::{Family, Rule};
+use pristine_workspace::{ConfigError, Configuration, Options, OutputFormat, Settings};
 
 use crate::Outcome;
-use crate::cli::{CheckArgs, OutputFormat};
+use crate::cli::{CheckArgs, ConfigArgs, ConfigArgsCommon};
 use crate::commands::{error_user, warn_user};
 use crate::render::{self, Sources};
 
+/// Builds the settings: the configuration file (`--config PATH`, or the nearest one above
+/// `start`), then `--config KEY=VALUE` overrides, then the command-line flags (`cli`).
+fn load_settings(
+    common: &ConfigArgsCommon,
+    start: &Path,
+    cli: Options,
+) -> Result<Settings, ConfigError> {
+    let mut file: Option<(PathBuf, Options)> = None;
+    let mut overrides = Vec::new();
+    for arg in &common.config {
+        let path = Path::new(arg);
+        // As ruff: an existing file, or anything that is not `KEY=VALUE`, is a file.
+        if path.is_file() || !arg.contains('=') {
+            file = Some((path.to_path_buf(), pristine_workspace::load_file(path)?));
+        } else {
+            overrides.push(pristine_workspace::parse_override(arg)?);
+        }
+    }
+    if file.is_none() && !common.isolated {
+        file = pristine_workspace::discover(start)?;
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = file
+        .as_ref()
+        .and_then(|(path, _)| std::path::absolute(path).ok())
+        .and_then(|path| path.parent().map(Path::to_path_buf))
+        .unwrap_or(cwd);
+    let mut layers = Vec::new();
+    let config_file = file.map(|(path, options)| {
+        layers.push(options);
+        path
+    });
+    layers.extend(overrides);
+    layers.push(Options {
+        select: common.select.clone(),
+        extend_select: common.extend_select.clone(),
+        ignore: common.ignore.clone(),
+        ..cli
+    });
+    Ok(Configuration {
+        file: config_file,
+        root,
+        layers,
+    }
+    .resolve())
+}
+
+/// Reports a configuration error on stderr, with a code frame at the offending key or value.
+fn report_config_error(err: &ConfigError) {
+    if let ConfigError::Parse {
+        path,
+        text,
+        span: Some(span),
+        message,
+    } = err
+    {
+        let renderer = Renderer::styled().decor_style(DecorStyle::Unicode);
+        // Discovery finds absolute paths; show them as the user would type them.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let path = path.strip_prefix(&cwd).unwrap_or(path);
+        let title = format!("invalid configuration in `{}`", path.display());
+        let group = Group::with_title(Level::ERROR.primary_title(title)).element(
+            Snippet::source(text.as_str())
+                .path(path.display().to_string())
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(span.clone())
+                        .label(message.as_str()),
+                ),
+        );
+        let mut stderr = anstream::stderr().lock();
+        let _ = writeln!(stderr, "{}", renderer.render(&[group]));
+    } else {
+        error_user(&err.to_string());
+    }
+}
+
+/// `pristine config [PATH]`: the resolved settings as TOML.
+pub(crate) fn show_config(args: &ConfigArgs) -> Result<Outcome> {
+    let start = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    match load_settings(&args.config, &start, Options::default()) {
+        Ok(settings) => {
+            let mut stdout = anstream::stdout().lock();
+            write!(stdout, "{}", settings.to_toml())?;
+            stdout.flush()?;
+            Ok(Outcome::Clean)
+        }
+        Err(err) => {
+            report_config_error(&err);
+            Ok(Outcome::Error)
+        }
+    }
+}
+
 pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
     let lookup = |name: &str| std::env::var(name).ok();
-    let settings = LinterSettings::default();
+    let start = args
+        .file
+        .clone()
+        .or_else(|| args.paths.first().cloned())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let cli_layer = Options {
+        fail_on: args.fail_on,
+        output_format: args.output_format,
+        extend_exclude: (!args.extend_exclude.is_empty()).then(|| args.extend_exclude.clone()),
+        ..Options::default()
+    };
+    let settings = match load_settings(&args.config, &start, cli_layer) {
+        Ok(settings) => settings,
+        Err(err) => {
+            report_config_error(&err);
+            return Ok(Outcome::Error);
+        }
+    };
+    if args.show_settings {
+        let mut stdout = anstream::stdout().lock();
+        write!(stdout, "{}", settings.to_toml())?;
+        stdout.flush()?;
+        return Ok(Outcome::Clean);
+    }
     let mut had_error = false;
 
     let builds = if let Some(file) = &args.file {
@@ -28,7 +150,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
         } else {
             args.paths.clone()
         };
-        let (builds, issues) = discover::discover(&paths, &args.extend_exclude, &lookup);
+        let (builds, issues) = discover::discover(&paths, &settings.exclude, &lookup);
         for issue in issues {
             // A path the user named that does not exist is an error; anything else found
             // while searching (an unreadable directory, a broken compose file) is a warning.
@@ -45,11 +167,45 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
         builds
     };
 
+    if args.show_files {
+        let mut stdout = anstream::stdout().lock();
+        let files: BTreeSet<String> = builds
+            .iter()
+            .map(|b| render::display_path(&b.dockerfile))
+            .collect();
+        for file in files {
+            writeln!(stdout, "{file}")?;
+        }
+        stdout.flush()?;
+        return Ok(if had_error {
+            Outcome::Error
+        } else {
+            Outcome::Clean
+        });
+    }
+
+    // A progress bar for long scans only, on stderr, only on a terminal.
+    let progress =
+        (!args.quiet && builds.len() >= 20 && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(builds.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} checking {pos}/{len} builds {wide_msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+
     let mut diagnostics = Vec::new();
     let mut sources = Sources::default();
     let mut seen_dockerfiles = BTreeSet::new();
     let mut seen_contexts = BTreeSet::new();
     for build in &builds {
+        if let Some(bar) = &progress {
+            bar.set_message(render::display_path(&build.dockerfile));
+            bar.inc(1);
+        }
         if seen_dockerfiles.insert(build.dockerfile.clone()) {
             match std::fs::read(&build.dockerfile) {
                 Ok(bytes) => {
@@ -57,7 +213,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
                     diagnostics.extend(pristine_linter::check_dockerfile(
                         &build.dockerfile,
                         &text,
-                        &settings,
+                        &settings.linter,
                     ));
                     sources.insert(build.dockerfile.clone(), text);
                 }
@@ -74,7 +230,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
         if !args.no_context
             && seen_contexts.insert((build.context_dir.clone(), build.dockerfile.clone()))
         {
-            match super::context::context_diagnostics(build, &settings, &mut sources) {
+            match super::context::context_diagnostics(build, &settings.linter, &mut sources) {
                 Ok(found) => diagnostics.extend(found),
                 Err(err) => {
                     error_user(&format!("{err:#}"));
@@ -83,24 +239,112 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
             }
         }
     }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
 
+    let mut diagnostics = apply_settings(diagnostics, &settings, &sources, &seen_dockerfiles);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
-    let format = args.output_format.unwrap_or(OutputFormat::Full);
+    let format = settings.output_format.unwrap_or(OutputFormat::Full);
     let mut stdout = anstream::stdout().lock();
-    render::render(&mut stdout, format, &diagnostics, &sources)?;
-    if diagnostics.is_empty() && !had_error && format == OutputFormat::Full && !args.quiet {
-        writeln!(stdout, "All checks passed!")?;
+    if args.statistics {
+        statistics(&mut stdout, format, &diagnostics)?;
+    } else {
+        render::render(&mut stdout, format, &diagnostics, &sources)?;
+        if diagnostics.is_empty() && !had_error && format == OutputFormat::Full && !args.quiet {
+            writeln!(stdout, "All checks passed!")?;
+        }
     }
     stdout.flush()?;
 
+    let failing = diagnostics
+        .iter()
+        .any(|d| d.severity >= settings.linter.fail_on);
     Ok(if had_error {
         Outcome::Error
-    } else if diagnostics.is_empty() || args.exit_zero {
+    } else if !failing || args.exit_zero {
         Outcome::Clean
     } else {
         Outcome::Findings
     })
+}
+
+/// What the configuration says about findings after the checkers ran: rules that are not
+/// enabled (context rules report unconditionally), `per-file-ignores` (matched on absolute
+/// paths), severity overrides, and file-wide suppressions in a Dockerfile for the findings of
+/// its build context.
+fn apply_settings(
+    diagnostics: Vec<Diagnostic>,
+    settings: &Settings,
+    sources: &Sources,
+    dockerfiles: &BTreeSet<PathBuf>,
+) -> Vec<Diagnostic> {
+    let mut suppressions: HashMap<PathBuf, Suppressions> = HashMap::new();
+    diagnostics
+        .into_iter()
+        .filter_map(|mut diagnostic| {
+            let Some(rule) = Rule::from_code_or_name(diagnostic.rule.code) else {
+                return Some(diagnostic);
+            };
+            if !settings.linter.rules.contains(rule) {
+                return None;
+            }
+            let absolute =
+                std::path::absolute(&diagnostic.file).unwrap_or_else(|_| diagnostic.file.clone());
+            if settings.linter.ignored_for_file(rule, &absolute) {
+                return None;
+            }
+            if !matches!(rule.meta().family, Family::Dockerfile | Family::Python)
+                && dockerfiles.contains(&diagnostic.file)
+                && let Some(text) = sources.text(&diagnostic.file)
+            {
+                let found = suppressions
+                    .entry(diagnostic.file.clone())
+                    .or_insert_with(|| {
+                        Suppressions::parse(text, &pristine_dockerfile::parse(text))
+                    });
+                if found.suppresses(rule, None) {
+                    return None;
+                }
+            }
+            if let Some(severity) = settings.linter.severity_overrides.get(&rule) {
+                diagnostic.severity = *severity;
+            }
+            Some(diagnostic)
+        })
+        .collect()
+}
+
+/// `--statistics`: findings per rule, most frequent first.
+fn statistics(out: &mut dyn Write, format: OutputFormat, diagnostics: &[Diagnostic]) -> Result<()> {
+    let mut counts: BTreeMap<(&str, &str), (usize, bool)> = BTreeMap::new();
+    for diagnostic in diagnostics {
+        let entry = counts
+            .entry((diagnostic.rule.code, diagnostic.rule.name))
+            .or_default();
+        entry.0 += 1;
+        entry.1 |= diagnostic.fix.is_some();
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+    if matches!(format, OutputFormat::Json | OutputFormat::JsonLines) {
+        let items: Vec<_> = rows
+            .iter()
+            .map(|((code, name), (count, fixable))| {
+                serde_json::json!({ "code": code, "name": name, "count": count, "fixable": fixable })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &items)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let width = rows.first().map_or(1, |r| r.1.0.to_string().len());
+    for ((code, name), (count, fixable)) in &rows {
+        let mark = if *fixable { "[*]" } else { "[ ]" };
+        writeln!(out, "{count:>width$}\t{code}\t{mark} {name}")?;
+    }
+    Ok(())
 }
 
 fn command_line_build(args: &CheckArgs, file: &Path) -> Build {

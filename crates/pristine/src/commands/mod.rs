@@ -20,6 +20,14 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome> {
         } => rule::rule(&rule, output_format),
         Command::Rules { output_format } => rule::rules(output_format),
         Command::Debug(DebugCommand::DockerfileAst { file }) => debug::dockerfile_ast(&file),
+        Command::Config(args) => check::show_config(&args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            let mut stdout = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut command, "pristine", &mut stdout);
+            Ok(Outcome::Clean)
+        }
     }
 }
 
