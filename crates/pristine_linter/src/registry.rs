@@ -173,6 +173,7 @@ registry! {
     ExposeProtoCasing => dockerfile::expose_proto_casing::ExposeProtoCasing,
     ExposeInvalidFormat => dockerfile::expose_invalid_format::ExposeInvalidFormat,
     InvalidExposePort => dockerfile::invalid_expose_port::InvalidExposePort,
+    UntaggedBaseImage => dockerfile::untagged_base_image::UntaggedBaseImage,
     LatestBaseImageTag => dockerfile::latest_base_image_tag::LatestBaseImageTag,
     CopyMultipleSourcesFileDest => dockerfile::copy_multiple_sources_file_dest::CopyMultipleSourcesFileDest,
     CopyFromUndefinedStage => dockerfile::copy_from_undefined_stage::CopyFromUndefinedStage,

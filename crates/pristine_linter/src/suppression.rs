@@ -475,18 +475,18 @@ mod tests {
 
     #[test]
     fn without_suppressions_both_fire() {
-        assert_eq!(codes("FROM a\nFOO bar\nBAZ qux\n"), ["DF001:2", "DF001:3"]);
+        assert_eq!(codes("FROM a:1\nFOO bar\nBAZ qux\n"), ["DF001:2", "DF001:3"]);
     }
 
     #[test]
     fn pristine_ignore_on_the_line_above() {
         assert_eq!(
-            codes("FROM a\n# pristine: ignore[DF001]\nFOO bar\nBAZ qux\n"),
+            codes("FROM a:1\n# pristine: ignore[DF001]\nFOO bar\nBAZ qux\n"),
             ["DF001:4"]
         );
         // By name, and covering every line of a continued instruction.
         assert_eq!(
-            codes("FROM a\n# pristine: ignore[invalid-syntax]\nFOO bar \\\n  more\nBAZ qux\n"),
+            codes("FROM a:1\n# pristine: ignore[invalid-syntax]\nFOO bar \\\n  more\nBAZ qux\n"),
             ["DF001:5"]
         );
     }
@@ -494,7 +494,7 @@ mod tests {
     #[test]
     fn pristine_ignore_on_the_line() {
         assert_eq!(
-            codes("FROM a\nFOO bar # pristine: ignore[DF001]\nBAZ qux\n"),
+            codes("FROM a:1\nFOO bar # pristine: ignore[DF001]\nBAZ qux\n"),
             ["DF001:3"]
         );
     }
@@ -502,7 +502,7 @@ mod tests {
     #[test]
     fn pristine_ignore_file() {
         assert_eq!(
-            codes("FROM a\nFOO bar\nBAZ qux\n# pristine: ignore-file[DF001]\n"),
+            codes("FROM a:1\nFOO bar\nBAZ qux\n# pristine: ignore-file[DF001]\n"),
             Vec::<String>::new()
         );
     }
@@ -511,27 +511,27 @@ mod tests {
     fn hadolint_pragmas_through_aliases() {
         // DF001 covers hadolint's DL1000.
         assert_eq!(
-            codes("FROM a\n# hadolint ignore=DL3008, DL1000\nFOO bar\nBAZ qux\n"),
+            codes("FROM a:1\n# hadolint ignore=DL3008, DL1000\nFOO bar\nBAZ qux\n"),
             ["DF001:4"]
         );
         assert_eq!(
-            codes("# hadolint global ignore=DL1000\nFROM a\nFOO bar\nBAZ qux\n"),
+            codes("# hadolint global ignore=DL1000\nFROM a:1\nFOO bar\nBAZ qux\n"),
             Vec::<String>::new()
         );
         // Unknown hadolint codes are not ours to report.
         assert_eq!(
-            codes("FROM a\n# hadolint ignore=DL3008\nRUN x\n"),
+            codes("FROM a:1\n# hadolint ignore=DL3008\nRUN x\n"),
             Vec::<String>::new()
         );
     }
 
     #[test]
     fn buildkit_check_directive() {
-        let source = "# check=skip=NoEmptyContinuation\nFROM a\nRUN a \\\n\n  b\n";
+        let source = "# check=skip=NoEmptyContinuation\nFROM a:1\nRUN a \\\n\n  b\n";
         assert_eq!(codes(source), Vec::<String>::new());
-        let source = "# check=skip=all\nFROM a\nRUN a \\\n\n  b\n";
+        let source = "# check=skip=all\nFROM a:1\nRUN a \\\n\n  b\n";
         assert_eq!(codes(source), Vec::<String>::new());
-        let source = "# check=error=true\nFROM a\nRUN a \\\n\n  b\n";
+        let source = "# check=error=true\nFROM a:1\nRUN a \\\n\n  b\n";
         let diagnostics =
             check_dockerfile(Path::new("Dockerfile"), source, &LinterSettings::default());
         assert_eq!(diagnostics.len(), 1);
@@ -541,7 +541,7 @@ mod tests {
 
     #[test]
     fn unused_suppressions_are_reported_with_a_fix() {
-        let source = "FROM a\n# pristine: ignore[DF001, DF002, nope]\nFOO bar\nRUN ok # pristine: ignore[DF001]\n";
+        let source = "FROM a:1\n# pristine: ignore[DF001, DF002, nope]\nFOO bar\nRUN ok # pristine: ignore[DF001]\n";
         assert_eq!(codes(source), ["DF090:2", "DF090:2", "DF090:4"]);
         let diagnostics =
             check_dockerfile(Path::new("Dockerfile"), source, &LinterSettings::default());

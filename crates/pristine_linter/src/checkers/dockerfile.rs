@@ -142,6 +142,7 @@ pub fn check_parsed(
         ExposeProtoCasing => rules::dockerfile::expose_proto_casing::expose_proto_casing,
         ExposeInvalidFormat => rules::dockerfile::expose_invalid_format::expose_invalid_format,
         InvalidExposePort => rules::dockerfile::invalid_expose_port::invalid_expose_port,
+        UntaggedBaseImage => rules::dockerfile::untagged_base_image::untagged_base_image,
         LatestBaseImageTag => rules::dockerfile::latest_base_image_tag::latest_base_image_tag,
         CopyMultipleSourcesFileDest => rules::dockerfile::copy_multiple_sources_file_dest::copy_multiple_sources_file_dest,
         CopyFromUndefinedStage => rules::dockerfile::copy_from_undefined_stage::copy_from_undefined_stage,

@@ -29,4 +29,5 @@ pub(crate) mod reserved_stage_name;
 pub(crate) mod stage_name_casing;
 pub(crate) mod undefined_arg_in_from;
 pub(crate) mod undefined_var;
+pub(crate) mod untagged_base_image;
 pub(crate) mod unused_suppression;
