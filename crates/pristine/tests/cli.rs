@@ -113,7 +113,7 @@ fn context_summary_json_is_valid() {
     let (code, stdout) = run_bytes(&dir, &["context", "--output-format", "json"]);
     assert_eq!(code, 0);
     let value: serde_json::Value = serde_json::from_slice(&stdout).expect("valid JSON");
-    assert_eq!(value["files_sent"], 5);
+    assert_eq!(value["files_sent"], 6);
     assert_eq!(value["ignore_file_kind"], "context-root");
 }
 
