@@ -258,6 +258,10 @@ fn rule_table() -> String {
     for (code, name) in by_hadolint {
         let _ = writeln!(out, "| {code} | [{name}](rules/{name}.md) |");
     }
+    out.push_str("\nhadolint rules without an equivalent:\n\n| hadolint | why |\n| --- | --- |\n");
+    for (code, why) in pristine_linter::HADOLINT_NOT_COVERED {
+        let _ = writeln!(out, "| {code} | {why} |");
+    }
     out.push_str("\n## BuildKit checks\n\n| BuildKit | pristine |\n| --- | --- |\n");
     let mut by_buildkit: Vec<(&str, &str)> = Rule::ALL
         .iter()
@@ -266,6 +270,10 @@ fn rule_table() -> String {
     by_buildkit.sort_unstable();
     for (check, name) in by_buildkit {
         let _ = writeln!(out, "| {check} | [{name}](rules/{name}.md) |");
+    }
+    out.push_str("\nBuildKit checks without an equivalent:\n\n| BuildKit | why |\n| --- | --- |\n");
+    for (check, why) in pristine_linter::BUILDKIT_NOT_COVERED {
+        let _ = writeln!(out, "| {check} | {why} |");
     }
     out
 }

@@ -6,7 +6,9 @@ mod rules;
 mod settings;
 pub mod suppression;
 
-pub use registry::{Family, FixAvailability, Rule, RuleMeta};
+pub use registry::{
+    BUILDKIT_NOT_COVERED, Family, FixAvailability, HADOLINT_NOT_COVERED, Rule, RuleMeta,
+};
 pub use settings::{LinterSettings, PerFileIgnore, RuleSet};
 
 mod checkers;

@@ -275,6 +275,82 @@ registry! {
     // @@ context rules (CX004-CX199)
 }
 
+/// hadolint rules with no pristine equivalent, and why (shown in the generated rule table).
+pub const HADOLINT_NOT_COVERED: &[(&str, &str)] = &[
+    (
+        "DL1001",
+        "a meta rule about hadolint's own pragmas; pristine reports unused suppressions instead (DF090)",
+    ),
+    (
+        "DL3010",
+        "not implemented yet (`ADD` to extract a local archive instead of `COPY` + `RUN tar`)",
+    ),
+    (
+        "DL3026",
+        "needs a list of trusted registries; no such option yet",
+    ),
+    (
+        "DL3049",
+        "label-schema rules need a per-project label schema; no such option yet",
+    ),
+    (
+        "DL3050",
+        "label-schema rules need a per-project label schema; no such option yet",
+    ),
+    (
+        "DL3051",
+        "label-schema rules need a per-project label schema; no such option yet",
+    ),
+    (
+        "DL3052",
+        "label-schema rules need a per-project label schema; no such option yet",
+    ),
+    (
+        "DL3053",
+        "label-schema rules need a per-project label schema; no such option yet",
+    ),
+    (
+        "DL3054",
+        "label-schema rules need a per-project label schema; no such option yet",
+    ),
+    (
+        "DL3055",
+        "label-schema rules need a per-project label schema; no such option yet",
+    ),
+    (
+        "DL3056",
+        "label-schema rules need a per-project label schema; no such option yet",
+    ),
+    (
+        "DL3058",
+        "label-schema rules need a per-project label schema; no such option yet",
+    ),
+    (
+        "DL3057",
+        "opt-in in hadolint (missing `HEALTHCHECK`); pristine has no off-by-default rules yet",
+    ),
+    (
+        "DL3063",
+        "hadolint's source and its documentation disagree on what it checks; reserved stage names are `reserved-stage-name` (DF007)",
+    ),
+    ("DL3005", "retired in hadolint (2023)"),
+    ("DL3017", "retired in hadolint (2021)"),
+    ("DL3031", "retired in hadolint (2021)"),
+    ("DL3039", "retired in hadolint (2021)"),
+];
+
+/// BuildKit build checks with no pristine equivalent, and why.
+pub const BUILDKIT_NOT_COVERED: &[(&str, &str)] = &[
+    (
+        "InvalidBaseImagePlatform",
+        "needs the pulled base image's platform list; not decidable from the Dockerfile",
+    ),
+    (
+        "InvalidDefinitionDescription",
+        "experimental in BuildKit and off by default",
+    ),
+];
+
 impl Rule {
     /// Looks a rule up by code (`DF001`, case-insensitive) or name (`invalid-syntax`).
     pub fn from_code_or_name(key: &str) -> Option<Rule> {

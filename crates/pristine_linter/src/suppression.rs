@@ -475,7 +475,10 @@ mod tests {
 
     #[test]
     fn without_suppressions_both_fire() {
-        assert_eq!(codes("FROM a:1\nFOO bar\nBAZ qux\n"), ["DF001:2", "DF001:3"]);
+        assert_eq!(
+            codes("FROM a:1\nFOO bar\nBAZ qux\n"),
+            ["DF001:2", "DF001:3"]
+        );
     }
 
     #[test]

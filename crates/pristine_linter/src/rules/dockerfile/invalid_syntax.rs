@@ -36,7 +36,7 @@ declare_rule! {
         family: Dockerfile,
         severity: Error,
         fix: None,
-        hadolint: ["DL1000"],
+        hadolint: ["DL1000", "DL3043", "DL3061"],
         buildkit: [],
         summary: "Dockerfile that BuildKit refuses to parse",
     }
