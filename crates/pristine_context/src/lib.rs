@@ -112,7 +112,9 @@ pub fn compute(opts: &ContextOptions) -> Result<Context, ContextError> {
 /// The ignore file BuildKit would use for `opts` (without parsing or walking anything), with
 /// the issues met while looking for it. Used to point at the offending line when [`compute`]
 /// fails because of a pattern.
-pub fn select_ignore_file(opts: &ContextOptions) -> Result<(IgnoreSource, Vec<Issue>), ContextError> {
+pub fn select_ignore_file(
+    opts: &ContextOptions,
+) -> Result<(IgnoreSource, Vec<Issue>), ContextError> {
     let root = resolve_root(&opts.context_dir)?;
     let dockerfile = opts
         .dockerfile
