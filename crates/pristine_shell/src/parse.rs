@@ -258,6 +258,25 @@ impl Walker<'_, '_> {
                             }
                         }
                     }
+                    Some(b) if b.kind() == "list" => {
+                        // tree-sitter-bash hangs a heredoc (`a && cat <<EOF > f`) on the whole
+                        // list; in the shell it belongs to the list's last command.
+                        let before = self.commands.len();
+                        self.children(n, ctx, depth);
+                        let owner = self
+                            .commands
+                            .get_mut(before..)
+                            .unwrap_or_default()
+                            .iter_mut()
+                            .rev()
+                            .find(|c| {
+                                c.context.substitution == ctx.substitution
+                                    && c.context.nested_shell == ctx.nested_shell
+                            });
+                        if let Some(owner) = owner {
+                            owner.redirects.extend(redirects);
+                        }
+                    }
                     _ => self.children(n, ctx, depth),
                 }
             }
@@ -323,9 +342,17 @@ impl Walker<'_, '_> {
                     .children_by_field_name("condition", &mut cursor)
                     .map(|c| c.id())
                     .collect();
+                // `elif_clause` has no `condition` field: its condition is what stands
+                // between `elif` and `then`.
+                let mut in_condition = false;
                 let mut cursor = n.walk();
                 for child in n.children(&mut cursor) {
-                    let inner = if conditions.contains(&child.id()) {
+                    match child.kind() {
+                        "elif" if !child.is_named() => in_condition = true,
+                        "then" | "do_group" => in_condition = false,
+                        _ => {}
+                    }
+                    let inner = if in_condition || conditions.contains(&child.id()) {
                         Context {
                             condition: true,
                             ..ctx

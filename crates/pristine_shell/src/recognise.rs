@@ -659,6 +659,15 @@ pub fn unwrap_command(command: &Command) -> Option<(&Word, &[Word], bool)> {
             _ => return Some((name, args, sudo)),
         };
         let wrapper = basename(&name.text).to_owned();
+        // `command -v pip` / `command -V pip` only looks the name up.
+        if wrapper == "command"
+            && args
+                .iter()
+                .take_while(|a| a.text.starts_with('-') && a.text != "--")
+                .any(|a| a.text.contains(['v', 'V']))
+        {
+            return Some((name, args, sudo));
+        }
         let mut i = 0;
         while let Some(a) = args.get(i) {
             let t = a.text.as_str();
