@@ -14,6 +14,9 @@ pub struct SourceMap {
     segments: Vec<(usize, usize)>,
     /// Offsets are clamped into this source range.
     bounds: TextRange,
+    /// The source text of `bounds` when the pieces may not line up with the logical text
+    /// (the fallback of [`SourceMap::joined`]): offsets are then moved back to a char boundary.
+    snap: Option<Box<str>>,
 }
 
 impl SourceMap {
@@ -22,6 +25,7 @@ impl SourceMap {
         Self {
             segments: vec![(0, usize::from(start))],
             bounds: TextRange::at(start, len),
+            snap: None,
         }
     }
 
@@ -30,6 +34,7 @@ impl SourceMap {
         Self {
             segments: Vec::new(),
             bounds: range,
+            snap: None,
         }
     }
 
@@ -70,11 +75,13 @@ impl SourceMap {
             Self {
                 segments,
                 bounds: range,
+                snap: None,
             }
         } else {
             Self {
                 segments: vec![(0, start)],
                 bounds: range,
+                snap: Some(text.into()),
             }
         }
     }
@@ -104,7 +111,15 @@ impl SourceMap {
             return self.bounds.start();
         }
         let raw = TextSize::try_from(raw).unwrap_or(self.bounds.end());
-        raw.clamp(self.bounds.start(), self.bounds.end())
+        let mut at = raw.clamp(self.bounds.start(), self.bounds.end());
+        if let Some(text) = &self.snap {
+            let mut rel = usize::from(at - self.bounds.start()).min(text.len());
+            while !text.is_char_boundary(rel) {
+                rel -= 1;
+            }
+            at = self.bounds.start() + TextSize::try_from(rel).unwrap_or_default();
+        }
+        at
     }
 
     /// The source range of the logical range `start..end`.
