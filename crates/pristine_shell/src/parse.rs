@@ -293,7 +293,9 @@ impl Walker<'_, '_> {
                     let before = self.commands.len();
                     self.visit(child, inner, depth + 1);
                     for c in self.commands.get_mut(before..).unwrap_or_default() {
-                        if c.pipeline.is_none() && !c.context.substitution {
+                        // Commands of a `$(…)` in a member are not members; a pipeline
+                        // inside a `$(…)` numbers its own members.
+                        if c.pipeline.is_none() && c.context.substitution == ctx.substitution {
                             c.pipeline = Some(id);
                         }
                     }

@@ -73,6 +73,29 @@ fn pipelines_are_numbered() {
 }
 
 #[test]
+fn pipelines_inside_substitutions_are_numbered() {
+    let s = parse("pip install $(cat r.txt | grep x) | tee log");
+    let p: Vec<_> = s
+        .commands
+        .iter()
+        .map(|c| (c.name.text.as_str(), c.pipeline))
+        .collect();
+    assert_eq!(
+        p,
+        [
+            ("pip", Some(0)),
+            ("cat", Some(1)),
+            ("grep", Some(1)),
+            ("tee", Some(0))
+        ]
+    );
+    let s = parse("echo $(a | b)");
+    assert_eq!(s.commands[0].pipeline, None);
+    assert_eq!(s.commands[1].pipeline, Some(0));
+    assert_eq!(s.commands[2].pipeline, Some(0));
+}
+
+#[test]
 fn ranges_are_offsets_in_the_text() {
     let text = "apt-get update && apt-get install -y curl";
     let s = parse(text);
