@@ -119,6 +119,17 @@ pub(crate) struct CheckArgs {
     /// Only parse Dockerfiles; do not walk the build contexts
     #[arg(long)]
     pub(crate) no_context: bool,
+    /// Apply the safe fixes (to the Dockerfile and its ignore file only), then report what
+    /// remains
+    #[arg(long)]
+    pub(crate) fix: bool,
+    /// With `--fix` or `--diff`, also apply the unsafe fixes (they may change what the build
+    /// produces)
+    #[arg(long)]
+    pub(crate) unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing; exit 1 if there is a diff
+    #[arg(long)]
+    pub(crate) diff: bool,
     /// Print nothing but the findings
     #[arg(short, long)]
     pub(crate) quiet: bool,

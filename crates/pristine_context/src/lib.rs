@@ -109,6 +109,44 @@ pub fn compute(opts: &ContextOptions) -> Result<Context, ContextError> {
     })
 }
 
+/// [`compute`] as if the ignore file held `ignore_bytes`: the file BuildKit would select, or
+/// `<context>/.dockerignore` when there is none. Used by `--fix` to lint an ignore file's
+/// fixed text before (or without) writing it.
+pub fn compute_with_ignore(
+    opts: &ContextOptions,
+    ignore_bytes: &[u8],
+) -> Result<Context, ContextError> {
+    let root = resolve_root(&opts.context_dir)?;
+    let dockerfile = opts
+        .dockerfile
+        .clone()
+        .unwrap_or_else(|| root.join("Dockerfile"));
+    let mut issues = Vec::new();
+    let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
+    issues.retain(|i| !matches!(i.kind, IssueKind::IgnoreFileMissing));
+    if ignore.kind == IgnoreFileKind::None {
+        ignore.kind = IgnoreFileKind::ContextRoot;
+        ignore.path = Some(root.join(".dockerignore"));
+    }
+    ignore.bytes = ignore_bytes.to_vec();
+    let matcher = prepare_matcher(&mut ignore)?;
+    let mut tree =
+        walk::walk(&root, matcher.as_ref(), opts.measure_excluded).map_err(|(index, path)| {
+            let pattern = matcher
+                .as_ref()
+                .map_or(index, |m| m.patterns()[index].source_index());
+            ContextError::BadPattern { pattern, path }
+        })?;
+    issues.append(&mut tree.issues);
+    tree.issues = issues;
+    Ok(Context {
+        root,
+        ignore,
+        matcher,
+        tree,
+    })
+}
+
 /// The ignore file BuildKit would use for `opts` (without parsing or walking anything), with
 /// the issues met while looking for it. Used to point at the offending line when [`compute`]
 /// fails because of a pattern.

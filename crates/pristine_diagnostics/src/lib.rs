@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 pub use text_size::{TextLen, TextRange, TextSize};
 
+mod fix;
 mod line_index;
+pub use fix::{FixedText, apply_fixes};
 pub use line_index::{LineIndex, SourceLocation};
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.

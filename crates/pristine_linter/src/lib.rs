@@ -1,6 +1,7 @@
 //! Rules, the rule registry and the checkers that run them. No I/O: checkers receive parsed
 //! inputs and return [`Diagnostic`](pristine_diagnostics::Diagnostic)s.
 
+pub mod fix;
 pub mod registry;
 mod rules;
 mod settings;

@@ -125,3 +125,75 @@ fn every_dockerfile_rule_has_a_fixture() {
         }
     }
 }
+
+/// The convergence harness (ruff's `test_contents` fix loop): for every fixture, applying all
+/// fixes (safe and unsafe) of its rule reaches a fixed point within the round limit, the result
+/// still parses (no DF001), and the rule no longer reports what it fixed: afterwards it reports
+/// at most the findings that had no applicable fix. Fixtures whose text changes get a
+/// `fixed__<stem>` snapshot of the fixed Dockerfile. Then the same with every rule enabled,
+/// where fixes of different rules meet in one file.
+#[test]
+fn every_fixture_fix_converges() {
+    use pristine_linter::fix::{FixMode, fix_dockerfile};
+    let mut settings = LinterSettings::default();
+    let all = LinterSettings {
+        rules: Rule::ALL.iter().copied().collect(),
+        ..LinterSettings::default()
+    };
+    for (rule, stem, path) in fixtures() {
+        settings.rules = RuleSet::from_iter([rule]);
+        let source = std::fs::read_to_string(&path).unwrap();
+        let name = Path::new(path.file_name().unwrap());
+        if !pristine_dockerfile::parse(&source).errors.is_empty() {
+            assert!(
+                fix_dockerfile(name, &source, &settings, FixMode::Unsafe).is_err(),
+                "{stem}: a Dockerfile with syntax errors must not be fixed"
+            );
+            continue;
+        }
+        let before = check_dockerfile(name, &source, &settings);
+        let unfixable = before
+            .iter()
+            .filter(|d| d.fix.as_ref().is_none_or(|f| !FixMode::Unsafe.applies(f)))
+            .count();
+        let fixed = fix_dockerfile(name, &source, &settings, FixMode::Unsafe)
+            .unwrap_or_else(|e| panic!("{stem}: {e}"));
+        assert!(
+            pristine_dockerfile::parse(&fixed.text).errors.is_empty(),
+            "{stem}: the fixed text does not parse:\n{}",
+            fixed.text
+        );
+        let after = check_dockerfile(name, &fixed.text, &settings);
+        assert!(
+            after.len() <= unfixable,
+            "{stem}: {} still reports {} finding(s) after fixing (had {} without a fix):\n{}",
+            rule.meta().code,
+            after.len(),
+            unfixable,
+            render(&stem, &fixed.text, &after)
+        );
+        let again = fix_dockerfile(name, &fixed.text, &settings, FixMode::Unsafe).unwrap();
+        assert_eq!(
+            again.text, fixed.text,
+            "{stem}: fixing twice changes the text"
+        );
+        if fixed.text != source {
+            insta::assert_snapshot!(format!("fixed__{stem}"), fixed.text);
+        }
+
+        let fixed_all = fix_dockerfile(name, &source, &all, FixMode::Unsafe)
+            .unwrap_or_else(|e| panic!("{stem} (all rules): {e}"));
+        assert!(
+            pristine_dockerfile::parse(&fixed_all.text)
+                .errors
+                .is_empty(),
+            "{stem} (all rules): the fixed text does not parse:\n{}",
+            fixed_all.text
+        );
+        let again = fix_dockerfile(name, &fixed_all.text, &all, FixMode::Unsafe).unwrap();
+        assert_eq!(
+            again.text, fixed_all.text,
+            "{stem} (all rules): fixing twice changes the text"
+        );
+    }
+}

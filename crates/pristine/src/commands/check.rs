@@ -11,6 +11,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anyhow::Result;
 use pristine_context::discover::{self, Build, BuildSource};
 use pristine_diagnostics::Diagnostic;
+use pristine_linter::fix::FixMode;
 use pristine_linter::suppression::Suppressions;
 use pristine_linter::{Family, Rule};
 use pristine_workspace::{ConfigError, Configuration, Options, OutputFormat, Settings};
@@ -184,6 +185,48 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
         });
     }
 
+    let mut fixed_total = None;
+    if args.fix || args.diff {
+        let mode = if args.unsafe_fixes {
+            FixMode::Unsafe
+        } else {
+            FixMode::Safe
+        };
+        let filter =
+            |found: Vec<Diagnostic>, sources: &Sources, dockerfiles: &BTreeSet<PathBuf>| {
+                apply_settings(found, &settings, sources, dockerfiles)
+            };
+        let summary = super::fix::fix_builds(&builds, &settings, mode, !args.no_context, &filter);
+        had_error |= summary.had_error;
+        if args.diff {
+            let mut stdout = anstream::stdout().lock();
+            super::fix::write_diffs(&mut stdout, &summary)?;
+            stdout.flush()?;
+            if !args.quiet {
+                let n = summary.total();
+                let mut stderr = anstream::stderr().lock();
+                writeln!(
+                    stderr,
+                    "Would fix {n} error{} in {} file{}.",
+                    if n == 1 { "" } else { "s" },
+                    summary.changed.len(),
+                    if summary.changed.len() == 1 { "" } else { "s" }
+                )?;
+            }
+            return Ok(if had_error {
+                Outcome::Error
+            } else if summary.changed.is_empty() {
+                Outcome::Clean
+            } else {
+                Outcome::Findings
+            });
+        }
+        if !super::fix::write_changes(&summary) {
+            had_error = true;
+        }
+        fixed_total = Some(summary.total());
+    }
+
     // A progress bar for long scans only, on stderr, only on a terminal.
     let progress =
         (!args.quiet && builds.len() >= 20 && std::io::stderr().is_terminal()).then(|| {
@@ -257,6 +300,17 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
         }
     }
     stdout.flush()?;
+    if let Some(n) = fixed_total
+        && !args.quiet
+    {
+        let mut stderr = anstream::stderr().lock();
+        writeln!(
+            stderr,
+            "Fixed {n} error{} ({} remaining).",
+            if n == 1 { "" } else { "s" },
+            diagnostics.len()
+        )?;
+    }
 
     let failing = diagnostics
         .iter()

@@ -8,6 +8,7 @@ use crate::cli::{Cli, Command, DebugCommand};
 mod check;
 mod context;
 mod debug;
+mod fix;
 mod rule;
 
 pub(crate) fn run(cli: Cli) -> Result<Outcome> {

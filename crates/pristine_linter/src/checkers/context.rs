@@ -8,10 +8,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use pristine_context::{Context, EntryKind, IgnoreFileKind};
-use pristine_diagnostics::{Diagnostic, Severity, TextRange, TextSize};
+use pristine_diagnostics::{Applicability, Diagnostic, Severity, TextRange, TextSize};
 use pristine_dockerfile::Dockerfile;
 
 use crate::checkers::copy_sources::{ContextCopy, context_copies};
+use crate::checkers::ignore_fix::IgnoreIntent;
 use crate::{LinterSettings, Rule, rules};
 
 /// Reads files of the context directory for the rules that look at contents (private keys,
@@ -95,6 +96,8 @@ pub(crate) struct ContextChecker<'a> {
     /// an error.
     pub(crate) contaminated: bool,
     diagnostics: Vec<Diagnostic>,
+    /// Ignore-file lines that would fix a reported finding (see `ignore_fix`).
+    pub(crate) ignore_intents: Vec<IgnoreIntent>,
 }
 
 pub(crate) fn basename(path: &[u8]) -> &[u8] {
@@ -166,6 +169,7 @@ impl<'a> ContextChecker<'a> {
             totals,
             contaminated: false,
             diagnostics: Vec::new(),
+            ignore_intents: Vec::new(),
         };
         checker.find_containers();
         checker
@@ -388,7 +392,40 @@ impl<'a> ContextChecker<'a> {
             d
         };
         diagnostic = diagnostic.with_subject_path(subject).with_help(help);
+        let paths: Vec<Vec<u8>> = std::iter::once(finding.path.clone())
+            .chain(finding.more.iter().cloned())
+            .collect();
+        // Excluding what a COPY names would break the build: no fix. Host environments,
+        // bytecode, tool caches and editor files swept in by a broad `COPY .` are never meant
+        // for the image: excluding them is safe. Anything else a COPY copies (VCS metadata
+        // that setuptools-scm reads, an `.env` the app loads, build artefacts, binaries,
+        // large files) changes the image's content: unsafe.
+        if !paths.iter().any(|p| self.named_by_copy(p)) {
+            let always_safe = matches!(
+                finding.rule,
+                Rule::HostVirtualenv
+                    | Rule::HostCondaEnvironment
+                    | Rule::BytecodeCache
+                    | Rule::ToolCache
+                    | Rule::EditorOsJunk
+            );
+            let applicability = if always_safe || copy.is_none() {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            };
+            self.ignore_intents.push(IgnoreIntent {
+                diagnostic: self.diagnostics.len(),
+                lines: finding.ignore_lines.clone(),
+                paths,
+                applicability,
+            });
+        }
         self.diagnostics.push(diagnostic);
+    }
+
+    pub(crate) fn diagnostics_mut(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.diagnostics
     }
 
     /// The sent entry at `path`.
@@ -515,5 +552,6 @@ pub fn check_context(facts: &ContextFacts<'_>, settings: &LinterSettings) -> Vec
         // @@ ignore-file rules (DI002-DI099)
     }
 
+    checker.attach_ignore_fixes(Rule::MissingDockerignore.meta().code);
     checker.diagnostics
 }

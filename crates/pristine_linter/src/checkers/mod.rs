@@ -3,3 +3,4 @@
 pub(crate) mod context;
 pub(crate) mod copy_sources;
 pub(crate) mod dockerfile;
+pub(crate) mod ignore_fix;

@@ -30,6 +30,14 @@ declare_rule! {
     /// ```
     /// and build wheels in a builder stage.
     ///
+    /// ## Fix safety
+    /// The fix adds the line shown in the help to the ignore file (`.dockerignore`, or the
+    /// Dockerfile's own `<name>.dockerignore`; created when missing), under a `# added by pristine`
+    /// comment, after the user's lines. A line is only added if the matcher shows it excludes the
+    /// finding and excludes no path a `COPY`/`ADD` names. It is safe when only the context
+    /// changes (nothing copies the path); when a `COPY` copies it, excluding it changes the image
+    /// (the build or the app may read it), so the fix is unsafe.
+    ///
     /// ## References
     /// - [github/gitignore Python.gitignore](https://github.com/github/gitignore/blob/main/Python.gitignore)
     pub(crate) struct BuildArtifact {
@@ -37,7 +45,7 @@ declare_rule! {
         name: "build-artifact",
         family: Context,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Python build output in the build context",

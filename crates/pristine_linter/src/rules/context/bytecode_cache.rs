@@ -25,6 +25,13 @@ declare_rule! {
     /// **/*.py[co]
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix adds the line shown in the help to the ignore file (`.dockerignore`, or the
+    /// Dockerfile's own `<name>.dockerignore`; created when missing), under a `# added by pristine`
+    /// comment, after the user's lines. A line is only added if the matcher shows it excludes the
+    /// finding and excludes no path a `COPY`/`ADD` names. What this rule finds is never meant for an
+    /// image, so the fix is safe even when a broad `COPY . .` copied it.
+    ///
     /// ## References
     /// - [Docker: containerize a Python application](https://docs.docker.com/guides/python/containerize/) (`docker init`'s `.dockerignore`)
     /// - [PEP 3147](https://peps.python.org/pep-3147/)
@@ -33,7 +40,7 @@ declare_rule! {
         name: "bytecode-cache",
         family: Context,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Python bytecode caches in the build context",

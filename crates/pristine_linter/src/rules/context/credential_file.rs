@@ -37,6 +37,14 @@ declare_rule! {
     /// RUN --mount=type=secret,id=pipconf,target=/etc/pip.conf pip install -r requirements.txt
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix adds the line shown in the help to the ignore file (`.dockerignore`, or the
+    /// Dockerfile's own `<name>.dockerignore`; created when missing), under a `# added by pristine`
+    /// comment, after the user's lines. A line is only added if the matcher shows it excludes the
+    /// finding and excludes no path a `COPY`/`ADD` names. It is safe when only the context
+    /// changes (nothing copies the path); when a `COPY` copies it, excluding it changes the image
+    /// (the build or the app may read it), so the fix is unsafe.
+    ///
     /// ## References
     /// - [Build secrets](https://docs.docker.com/build/building/secrets/)
     /// - [pip: Authentication](https://pip.pypa.io/en/stable/topics/authentication/)
@@ -46,7 +54,7 @@ declare_rule! {
         name: "credential-file",
         family: Context,
         severity: Error,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Credentials in the build context",

@@ -33,6 +33,14 @@ declare_rule! {
     /// and pass settings at run time (`docker run --env-file`, orchestrator secrets), or
     /// `RUN --mount=type=secret` at build time.
     ///
+    /// ## Fix safety
+    /// The fix adds the line shown in the help to the ignore file (`.dockerignore`, or the
+    /// Dockerfile's own `<name>.dockerignore`; created when missing), under a `# added by pristine`
+    /// comment, after the user's lines. A line is only added if the matcher shows it excludes the
+    /// finding and excludes no path a `COPY`/`ADD` names. It is safe when only the context
+    /// changes (nothing copies the path); when a `COPY` copies it, excluding it changes the image
+    /// (the build or the app may read it), so the fix is unsafe.
+    ///
     /// ## References
     /// - [Build secrets](https://docs.docker.com/build/building/secrets/)
     /// - goodwithtech/dockle `credential.go`
@@ -41,7 +49,7 @@ declare_rule! {
         name: "dotenv-file",
         family: Context,
         severity: Error,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "`.env` file in the build context",

@@ -25,6 +25,13 @@ declare_rule! {
     /// .vscode
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix adds the line shown in the help to the ignore file (`.dockerignore`, or the
+    /// Dockerfile's own `<name>.dockerignore`; created when missing), under a `# added by pristine`
+    /// comment, after the user's lines. A line is only added if the matcher shows it excludes the
+    /// finding and excludes no path a `COPY`/`ADD` names. What this rule finds is never meant for an
+    /// image, so the fix is safe even when a broad `COPY . .` copied it.
+    ///
     /// ## References
     /// - [github/gitignore Global/macOS.gitignore](https://github.com/github/gitignore/blob/main/Global/macOS.gitignore)
     pub(crate) struct EditorOsJunk {
@@ -32,7 +39,7 @@ declare_rule! {
         name: "editor-os-junk",
         family: Context,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Editor and operating-system files in the build context",

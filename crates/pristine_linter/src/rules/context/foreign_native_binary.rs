@@ -44,6 +44,14 @@ declare_rule! {
     /// Use instead: exclude the environment (`**/.venv`) and install the packages in the
     /// image, for its platform.
     ///
+    /// ## Fix safety
+    /// The fix adds the line shown in the help to the ignore file (`.dockerignore`, or the
+    /// Dockerfile's own `<name>.dockerignore`; created when missing), under a `# added by pristine`
+    /// comment, after the user's lines. A line is only added if the matcher shows it excludes the
+    /// finding and excludes no path a `COPY`/`ADD` names. It is safe when only the context
+    /// changes (nothing copies the path); when a `COPY` copies it, excluding it changes the image
+    /// (the build or the app may read it), so the fix is unsafe.
+    ///
     /// ## References
     /// - glibc `elf/dl-load.c`, musl `ldso/dynlink.c` (loader errors)
     /// - [PEP 600](https://peps.python.org/pep-0600/), [PEP 656](https://peps.python.org/pep-0656/) (manylinux, musllinux)
@@ -52,7 +60,7 @@ declare_rule! {
         name: "foreign-native-binary",
         family: Context,
         severity: Error,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Native binary that cannot load on the image's platform",

@@ -27,6 +27,13 @@ declare_rule! {
     /// ```
     /// and create the environment in the image from `environment.yml` or the lock file.
     ///
+    /// ## Fix safety
+    /// The fix adds the line shown in the help to the ignore file (`.dockerignore`, or the
+    /// Dockerfile's own `<name>.dockerignore`; created when missing), under a `# added by pristine`
+    /// comment, after the user's lines. A line is only added if the matcher shows it excludes the
+    /// finding and excludes no path a `COPY`/`ADD` names. What this rule finds is never meant for an
+    /// image, so the fix is safe even when a broad `COPY . .` copied it.
+    ///
     /// ## References
     /// - [conda-pack](https://conda.github.io/conda-pack/)
     pub(crate) struct HostCondaEnvironment {
@@ -34,7 +41,7 @@ declare_rule! {
         name: "host-conda-environment",
         family: Context,
         severity: Error,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Host conda environment sent with the build context",

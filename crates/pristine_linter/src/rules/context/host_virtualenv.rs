@@ -35,6 +35,13 @@ declare_rule! {
     /// ```
     /// and create the environment in the image (`RUN uv sync --frozen`).
     ///
+    /// ## Fix safety
+    /// The fix adds the line shown in the help to the ignore file (`.dockerignore`, or the
+    /// Dockerfile's own `<name>.dockerignore`; created when missing), under a `# added by pristine`
+    /// comment, after the user's lines. A line is only added if the matcher shows it excludes the
+    /// finding and excludes no path a `COPY`/`ADD` names. What this rule finds is never meant for an
+    /// image, so the fix is safe even when a broad `COPY . .` copied it.
+    ///
     /// ## References
     /// - [venv — Creation of virtual environments](https://docs.python.org/3/library/venv.html)
     /// - [PEP 405](https://peps.python.org/pep-0405/)
@@ -44,7 +51,7 @@ declare_rule! {
         name: "host-virtualenv",
         family: Context,
         severity: Error,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Host virtualenv sent with the build context",

@@ -26,6 +26,13 @@ declare_rule! {
     /// **/.pytest_cache
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix adds the line shown in the help to the ignore file (`.dockerignore`, or the
+    /// Dockerfile's own `<name>.dockerignore`; created when missing), under a `# added by pristine`
+    /// comment, after the user's lines. A line is only added if the matcher shows it excludes the
+    /// finding and excludes no path a `COPY`/`ADD` names. What this rule finds is never meant for an
+    /// image, so the fix is safe even when a broad `COPY . .` copied it.
+    ///
     /// ## References
     /// - [github/gitignore Python.gitignore](https://github.com/github/gitignore/blob/main/Python.gitignore)
     pub(crate) struct ToolCache {
@@ -33,7 +40,7 @@ declare_rule! {
         name: "tool-cache",
         family: Context,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Development-tool caches in the build context",

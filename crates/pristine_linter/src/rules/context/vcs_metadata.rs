@@ -24,6 +24,14 @@ declare_rule! {
     /// ```
     /// and pass the revision as a build argument or label.
     ///
+    /// ## Fix safety
+    /// The fix adds the line shown in the help to the ignore file (`.dockerignore`, or the
+    /// Dockerfile's own `<name>.dockerignore`; created when missing), under a `# added by pristine`
+    /// comment, after the user's lines. A line is only added if the matcher shows it excludes the
+    /// finding and excludes no path a `COPY`/`ADD` names. It is safe when only the context
+    /// changes (nothing copies the path); when a `COPY` copies it, excluding it changes the image
+    /// (the build or the app may read it), so the fix is unsafe.
+    ///
     /// ## References
     /// - [Build context](https://docs.docker.com/build/concepts/context/)
     pub(crate) struct VcsMetadata {
@@ -31,7 +39,7 @@ declare_rule! {
         name: "vcs-metadata",
         family: Context,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Version-control metadata in the build context",

@@ -1,4 +1,5 @@
-use pristine_dockerfile::Command;
+use pristine_diagnostics::{Edit, Fix, TextRange};
+use pristine_dockerfile::{Command, CommandLine};
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -31,6 +32,12 @@ declare_rule! {
     /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix rewrites a one-line shell-form command into the exec form only when it is plain
+    /// words (no quotes, variables, globs, redirections, operators or escapes), so that
+    /// `/bin/sh -c` would have run exactly those words; it is safe. The process then runs as
+    /// PID 1 and receives signals, which is the point of the rule. Other commands get no fix.
+    ///
     /// ## References
     /// - [BuildKit check `JSONArgsRecommended`](https://docs.docker.com/reference/build-checks/json-args-recommended/)
     /// - [hadolint DL3025](https://github.com/hadolint/hadolint/wiki/DL3025)
@@ -40,7 +47,7 @@ declare_rule! {
         name: "json-args-recommended",
         family: Dockerfile,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: ["DL3025"],
         buildkit: ["JSONArgsRecommended"],
         summary: "`CMD`/`ENTRYPOINT` in shell form",
@@ -76,14 +83,18 @@ pub(crate) fn json_args_recommended(checker: &mut Checker) {
                 Some(Command::Cmd(line) | Command::Entrypoint(line))
                     if !line.json && !shell_set =>
                 {
-                    found.push((inst.keyword.value.clone(), inst.range));
+                    found.push((
+                        inst.keyword.value.clone(),
+                        inst.range,
+                        exec_form(checker.source, line),
+                    ));
                 }
                 _ => {}
             }
         }
     }
-    for (name, range) in found {
-        let diagnostic = checker
+    for (name, range, fix) in found {
+        let mut diagnostic = checker
             .diagnostic(
                 Rule::JsonArgsRecommended,
                 format!(
@@ -92,6 +103,38 @@ pub(crate) fn json_args_recommended(checker: &mut Checker) {
                 range,
             )
             .with_help("Use the exec form: a JSON array such as `[\"gunicorn\", \"app:app\"]`");
+        if let Some((range, json)) = fix {
+            diagnostic = diagnostic.with_fix(Fix::safe(vec![Edit::replacement(json, range)]));
+        }
         checker.report(diagnostic);
     }
+}
+
+/// The exec form of a one-line shell-form command that uses no shell feature: only words of
+/// plain characters (no quotes, variables, globs, redirections, operators, escapes), so that
+/// `/bin/sh -c` would run exactly these words.
+fn exec_form(source: &str, line: &CommandLine) -> Option<(TextRange, String)> {
+    let [arg] = line.args.as_slice() else {
+        return None;
+    };
+    if !line.files.is_empty()
+        || source.get(std::ops::Range::<usize>::from(arg.range)) != Some(arg.value.as_str())
+    {
+        return None;
+    }
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
+    let words: Vec<&str> = arg
+        .value
+        .split([' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || !words.iter().all(|w| w.chars().all(plain)) {
+        return None;
+    }
+    let json = words
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some((arg.range, format!("[{json}]")))
 }

@@ -29,6 +29,12 @@ declare_rule! {
     /// .venv
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix moves the comment to its own line above the pattern, so the pattern excludes
+    /// what it says. That changes the build context: it is safe unless the pattern then
+    /// excludes a path a `COPY`/`ADD` names, or the line is a `!` exception (re-including
+    /// files changes what a broad `COPY` copies); then it is unsafe.
+    ///
     /// ## References
     /// - moby/patternmatcher `ignorefile/ignorefile.go` (`ReadAll`: comments only at the start of a line)
     pub(crate) struct IgnoreTrailingComment {
@@ -36,7 +42,7 @@ declare_rule! {
         name: "ignore-trailing-comment",
         family: Ignore,
         severity: Error,
-        fix: None,
+        fix: Always,
         hadolint: [],
         buildkit: [],
         summary: "`.dockerignore` line with a trailing comment, which is part of the pattern",
@@ -96,12 +102,37 @@ pub(crate) fn ignore_trailing_comment(checker: &mut ContextChecker) {
             let _ = write!(message, ", so it does not apply to `{intended}`");
             Severity::Warning
         };
+        let fix = comment_on_own_line(checker, &range, exception);
         let mut d = checker
             .ignore_diagnostic(Rule::IgnoreTrailingComment, message, Some(range))
             .with_help(format!(
                 "put the comment on its own line and keep `{bang}{intended}`"
             ));
         d.severity = severity;
+        if let Some(fix) = fix
+            && d.range.is_some()
+        {
+            d = d.with_fix(fix);
+        }
         checker.report(d);
     }
+}
+
+/// The fix: the comment moved to its own line above the pattern, the pattern kept as written
+/// (indentation included), in the file's line ending.
+fn comment_on_own_line(
+    checker: &ContextChecker,
+    range: &std::ops::Range<usize>,
+    exception: bool,
+) -> Option<pristine_diagnostics::Fix> {
+    let bytes = &checker.facts.context.ignore.bytes;
+    let line = std::str::from_utf8(bytes.get(range.clone())?).ok()?;
+    let hash = line
+        .as_bytes()
+        .windows(2)
+        .position(|w| (w[0] == b' ' || w[0] == b'\t') && w[1] == b'#')?;
+    let pattern = line[..hash].trim_end();
+    let comment = line[hash..].trim();
+    let eol = crate::checkers::ignore_fix::eol_of(std::str::from_utf8(bytes).ok()?);
+    checker.ignore_line_fix(range, format!("{comment}{eol}{pattern}"), exception)
 }

@@ -30,6 +30,10 @@ declare_rule! {
     /// .git
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix creates `.dockerignore` with the safe lines of the other context findings (see
+    /// their rules); there is no fix when they found nothing to exclude. It is safe.
+    ///
     /// ## References
     /// - [Build context: .dockerignore files](https://docs.docker.com/build/concepts/context/#dockerignore-files)
     pub(crate) struct MissingDockerignore {
@@ -37,7 +41,7 @@ declare_rule! {
         name: "missing-dockerignore",
         family: Ignore,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Build context without a `.dockerignore`",

@@ -26,6 +26,11 @@ declare_rule! {
     /// **/__pycache__
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix rewrites the pattern to `**/<pattern>` when the line is exactly the pattern.
+    /// It is safe unless the wider pattern would exclude a path a `COPY`/`ADD` names; then it
+    /// is unsafe.
+    ///
     /// ## References
     /// - [Build context: .dockerignore files](https://docs.docker.com/build/concepts/context/#dockerignore-files)
     /// - moby/patternmatcher `patternmatcher.go` (patterns compile to `^`-anchored regexps)
@@ -34,7 +39,7 @@ declare_rule! {
         name: "root-anchored-ignore-pattern",
         family: Ignore,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "`.dockerignore` pattern that only matches at the context root while deeper matches are sent",
@@ -101,10 +106,32 @@ pub(crate) fn root_anchored_ignore_pattern(checker: &mut ContextChecker) {
             "line {line}: `{text}` only matches at the context root, so `{first}`{more} below it {} sent",
             if more.is_empty() { "is" } else { "are" }
         );
-        let d = checker
+        let fix = any_depth_fix(checker, &range, &text);
+        let mut d = checker
             .ignore_diagnostic(Rule::RootAnchoredIgnorePattern, message, Some(range))
             .with_subject_path(first)
             .with_help(format!("write `**/{text}` to match at any depth"));
+        if let Some(fix) = fix
+            && d.range.is_some()
+        {
+            d = d.with_fix(fix);
+        }
         checker.report(d);
     }
+}
+
+/// The fix: `name` → `**/name`, when the line is exactly the pattern (surrounding blanks
+/// kept).
+fn any_depth_fix(
+    checker: &ContextChecker,
+    range: &std::ops::Range<usize>,
+    text: &str,
+) -> Option<pristine_diagnostics::Fix> {
+    let line = std::str::from_utf8(checker.facts.context.ignore.bytes.get(range.clone())?).ok()?;
+    let offset = line.find(text)?;
+    if line.trim() != text {
+        return None;
+    }
+    let start = range.start + offset;
+    checker.ignore_line_fix(&(start..start + text.len()), format!("**/{text}"), false)
 }

@@ -601,6 +601,29 @@ pub(crate) fn report_install_after_context_copy(
     is_install: &dyn Fn(&pristine_shell::Script, &pristine_shell::Invocation) -> bool,
     is_earlier_install: &dyn Fn(&pristine_shell::Script, &pristine_shell::Invocation) -> bool,
 ) {
+    report_install_after_context_copy_with_fix(
+        checker,
+        rule,
+        what,
+        is_install,
+        is_earlier_install,
+        &|_, _, _, _| None,
+    );
+}
+
+/// The fix of a layering finding: `(checker, whole-context COPY, RUN, the RUN's script)`.
+pub(crate) type LayeringFix<'f> = dyn Fn(&Checker, usize, usize, &pristine_shell::Script) -> Option<pristine_diagnostics::Fix>
+    + 'f;
+
+/// [`report_install_after_context_copy`] with a fix for each finding.
+pub(crate) fn report_install_after_context_copy_with_fix(
+    checker: &mut Checker,
+    rule: Rule,
+    what: &str,
+    is_install: &dyn Fn(&pristine_shell::Script, &pristine_shell::Invocation) -> bool,
+    is_earlier_install: &dyn Fn(&pristine_shell::Script, &pristine_shell::Invocation) -> bool,
+    fix: &LayeringFix,
+) {
     let scripts = checker.run_scripts();
     let all = runs(checker, &scripts);
     let mut found = Vec::new();
@@ -626,17 +649,21 @@ pub(crate) fn report_install_after_context_copy(
             if layered {
                 continue;
             }
-            found.push((inv.command.range, line_of(checker, copy)));
+            let fix = fix(checker, copy, run.index, run.script);
+            found.push((inv.command.range, line_of(checker, copy), fix));
         }
     }
-    for (range, line) in found {
-        let diagnostic = checker
+    for (range, line, fix) in found {
+        let mut diagnostic = checker
             .diagnostic(
                 rule,
                 format!("{what} runs after the whole build context is copied (line {line}): any source change reinstalls every dependency"),
                 range,
             )
             .with_help("Copy only the dependency manifests and lock file first, install the dependencies, then copy the sources");
+        if let Some(fix) = fix {
+            diagnostic = diagnostic.with_fix(fix);
+        }
         checker.report(diagnostic);
     }
 }

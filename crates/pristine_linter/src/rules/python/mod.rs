@@ -2,6 +2,7 @@
 //! multi-stage environments, runtime environment and process. Rules about the final image look
 //! at the final stage and the stages it is built `FROM`, not at builder stages.
 
+pub(crate) mod fixes;
 pub(crate) mod helpers;
 
 pub(crate) mod add_for_local_files;

@@ -32,6 +32,12 @@ declare_rule! {
     /// RUN pip install --no-cache-dir -r requirements.txt
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix changes the tag to its slim variant (`3.12` → `3.12-slim`, `3.12-bookworm` →
+    /// `3.12-slim-bookworm`) when the tag is written literally. It is unsafe: the slim image
+    /// lacks compilers and many system libraries, so a `RUN` that builds a native package or
+    /// uses a tool of the full image fails.
+    ///
     /// ## References
     /// - [`python` image variants](https://hub.docker.com/_/python) (`python:<version>-slim`)
     /// - [Docker best practices: multi-stage builds](https://docs.docker.com/build/building/best-practices/)
@@ -41,7 +47,7 @@ declare_rule! {
         name: "python-base-image-not-slim",
         family: Python,
         severity: Info,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Final image is based on the full `python` image instead of `-slim`",
@@ -78,10 +84,14 @@ pub(crate) fn python_base_image_not_slim(checker: &mut Checker) {
     };
     let range = from.image.range;
     let message = format!("The final image is based on the full `python:{tag}` image");
-    let diagnostic = checker
+    let fix = crate::rules::python::fixes::slim_tag(checker.source, range, tag);
+    let mut diagnostic = checker
         .diagnostic(Rule::PythonBaseImageNotSlim, message, range)
         .with_help(
             "Use the `-slim` variant for the runtime stage; build native wheels in a builder stage",
         );
+    if let Some(fix) = fix {
+        diagnostic = diagnostic.with_fix(fix);
+    }
     checker.report(diagnostic);
 }

@@ -3,7 +3,8 @@ use pristine_shell::{Invocation, PipInstall, Script, Tool, pip_installs};
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
 use crate::registry::declare_rule;
-use crate::rules::python::helpers::report_install_after_context_copy;
+use crate::rules::python::fixes::requirements_layering;
+use crate::rules::python::helpers::report_install_after_context_copy_with_fix;
 
 declare_rule! {
     /// ## What it does
@@ -38,6 +39,15 @@ declare_rule! {
     /// COPY . .
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix copies the requirement files first (`COPY requirements.txt ./`, with the
+    /// whole-context `COPY`'s flags), moves the install `RUN` above `COPY . .` unchanged, and
+    /// deletes it below. It is only offered for the plain layout: `COPY . .` into the working
+    /// directory, nothing but `COPY`/`ADD`/`LABEL`/`EXPOSE` between it and the `RUN`, and a
+    /// `RUN` made only of `pip install -r` of top-level files. It is unsafe: a requirements
+    /// file that includes another (`-r base.txt`) or reads a path from the sources fails to
+    /// install before the sources are copied.
+    ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
     /// - [FastAPI in containers: Docker cache](https://fastapi.tiangolo.com/deployment/docker/)
@@ -47,7 +57,7 @@ declare_rule! {
         name: "requirements-installed-after-source-copy",
         family: Python,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "`pip install -r` after copying the whole build context",
@@ -67,12 +77,13 @@ fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
 
 /// PY001
 pub(crate) fn requirements_installed_after_source_copy(checker: &mut Checker) {
-    report_install_after_context_copy(
+    report_install_after_context_copy_with_fix(
         checker,
         Rule::RequirementsInstalledAfterSourceCopy,
         "`pip install -r`",
         &is_install,
         &is_earlier_install,
+        &requirements_layering,
     );
 }
 

@@ -42,6 +42,12 @@ declare_rule! {
     /// CMD ["gunicorn", "app:app"]
     /// ```
     ///
+    /// ## Fix safety
+    /// When the final stage has no `USER`, the fix adds `RUN useradd --create-home --uid 10001
+    /// app` (`adduser -D -u 10001 app` on Alpine) and `USER 10001` before the stage's first
+    /// `CMD`/`ENTRYPOINT` (or at its end). It is unsafe: the process loses root, so writing to
+    /// files copied as root, binding ports below 1024 or installing at run time fails.
+    ///
     /// ## References
     /// - [Docker best practices: USER](https://docs.docker.com/build/building/best-practices/#user)
     /// - [uv-docker-example `Dockerfile`](https://github.com/astral-sh/uv-docker-example/blob/main/Dockerfile) (`USER nonroot`)
@@ -52,7 +58,7 @@ declare_rule! {
         name: "runs-as-root",
         family: Python,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: ["DL3002"],
         buildkit: [],
         summary: "Final image runs as `root`",
@@ -91,10 +97,20 @@ pub(crate) fn runs_as_root(checker: &mut Checker) {
         .into_iter()
         .rev()
         .find(|&i| matches!(command(checker, i), Some(Command::User(_))));
+    let mut fix = None;
     let (message, at) = match last_user {
         None => {
             match &root.base {
-                Base::Image(image) if !base_is_non_root(image) && base_config_known(checker) => {}
+                Base::Image(image) if !base_is_non_root(image) && base_config_known(checker) => {
+                    let alpine = ImageRef::parse(image)
+                        .tag
+                        .is_some_and(|t| t.contains("alpine"));
+                    fix = crate::rules::python::fixes::non_root_user(
+                        checker,
+                        &final_stage.instructions,
+                        alpine,
+                    );
+                }
                 _ => return,
             }
             (
@@ -119,8 +135,11 @@ pub(crate) fn runs_as_root(checker: &mut Checker) {
             )
         }
     };
-    let diagnostic = checker
+    let mut diagnostic = checker
         .diagnostic(Rule::RunsAsRoot, message, range(checker, at))
         .with_help("Create an unprivileged user and switch to it with `USER` at the end of the final stage");
+    if let Some(fix) = fix {
+        diagnostic = diagnostic.with_fix(fix);
+    }
     checker.report(diagnostic);
 }

@@ -1,0 +1,230 @@
+//! Unsafe Dockerfile fixes of the Python rules that move or add whole instructions: the
+//! dependency layering of PY001, the slim base of PY041, the non-root `USER` of PY070.
+//!
+//! Every edit inserts or deletes whole lines at line starts, in the file's own line ending, and
+//! copies instruction text verbatim (continuations, escape character, heredocs untouched).
+
+use pristine_diagnostics::{Edit, Fix, TextRange, TextSize};
+use pristine_dockerfile::{Command, Keyword};
+use pristine_shell::{Script, Tool};
+
+use crate::checkers::dockerfile::Checker;
+use crate::rules::python::helpers::command;
+
+/// The line ending of the Dockerfile (CRLF if any line ends so).
+pub(crate) fn eol(source: &str) -> &'static str {
+    if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// The start of the line of `offset`, when only blanks precede `offset` on it.
+fn line_start(source: &str, offset: usize) -> Option<usize> {
+    let start = source.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let start = if start == 0 && source.starts_with('\u{feff}') {
+        3
+    } else {
+        start
+    };
+    source
+        .get(start..offset)?
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then_some(start)
+}
+
+/// The end of the line that `offset` is on or ends, after its terminator.
+fn line_end(source: &str, offset: usize) -> usize {
+    let rest = source.get(offset..).unwrap_or_default();
+    match rest.find('\n') {
+        Some(i) if rest[..i].trim().is_empty() => offset + i + 1,
+        _ if rest.trim().is_empty() => source.len(),
+        _ => offset,
+    }
+}
+
+fn size(offset: usize) -> Option<TextSize> {
+    u32::try_from(offset).ok().map(TextSize::from)
+}
+
+/// PY001: `COPY <requirements> ./` and the install, moved before `COPY . .`, as Docker's cache
+/// guide and FastAPI's Docker guide lay it out. Only for the plain case: the whole-context
+/// `COPY . .` (or `./`) and the `RUN` in the same stage with nothing but `COPY`/`ADD`/`LABEL`/
+/// `EXPOSE` between them, a `RUN` without heredocs whose commands are all `pip install`s of
+/// top-level requirement files (no packages, paths or editables: they may need the sources).
+pub(crate) fn requirements_layering(
+    checker: &Checker,
+    copy: usize,
+    run: usize,
+    script: &Script,
+) -> Option<Fix> {
+    let instructions = &checker.dockerfile.instructions;
+    let Some(Command::Copy(c)) = command(checker, copy) else {
+        return None;
+    };
+    let is_dot = |s: &str| s == "." || s == "./";
+    if c.from.is_some()
+        || c.parents
+        || !c.excludes.is_empty()
+        || c.sources.len() != 1
+        || !c
+            .sources
+            .iter()
+            .all(|s| matches!(s, pristine_dockerfile::Source::Path(p) if is_dot(p.value.as_str())))
+        || !is_dot(c.dest.value.as_str())
+    {
+        return None;
+    }
+    let stage = checker.stages.stage_of(copy)?.index;
+    if checker.stages.stage_of(run).map(|s| s.index) != Some(stage) {
+        return None;
+    }
+    for i in copy + 1..run {
+        let kind = instructions.get(i)?.node.kind();
+        if !matches!(
+            kind,
+            Some(Keyword::Copy | Keyword::Add | Keyword::Label | Keyword::Expose)
+        ) {
+            return None;
+        }
+    }
+    let run_inst = instructions.get(run)?;
+    if !run_inst.node.heredocs.is_empty() {
+        return None;
+    }
+    let mut files: Vec<String> = Vec::new();
+    let invocations = pristine_shell::invocations(script);
+    if invocations.is_empty() {
+        return None;
+    }
+    let installs = pristine_shell::pip_installs(script);
+    for inv in &invocations {
+        let pip = installs.iter().find(|p| p.invocation.index == inv.index)?;
+        if !matches!(inv.tool, Tool::Pip(_))
+            || !pip.packages.is_empty()
+            || !pip.editables.is_empty()
+            || pip.requirements.is_empty()
+        {
+            return None;
+        }
+        for file in pip.requirements.iter().chain(&pip.constraints) {
+            let plain = file
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch));
+            if !plain || file.starts_with('.') {
+                return None;
+            }
+            if !files.contains(file) {
+                files.push(file.clone());
+            }
+        }
+    }
+    let source = checker.source;
+    let eol = eol(source);
+    let copy_start = line_start(
+        source,
+        usize::from(instructions.get(copy)?.node.range.start()),
+    )?;
+    let run_range = run_inst.node.range;
+    let run_start = line_start(source, usize::from(run_range.start()))?;
+    let run_end = line_end(source, usize::from(run_range.end()));
+    let run_text = source.get(usize::from(run_range.start())..usize::from(run_range.end()))?;
+    let flags: Vec<&str> = instructions
+        .get(copy)?
+        .node
+        .flags
+        .iter()
+        .map(|f| f.value.as_str())
+        .collect();
+    let keyword = instructions.get(copy)?.node.keyword.value.as_str();
+    let mut copy_line = keyword.to_string();
+    for part in flags
+        .iter()
+        .copied()
+        .chain(files.iter().map(String::as_str))
+    {
+        copy_line.push(' ');
+        copy_line.push_str(part);
+    }
+    copy_line.push_str(" ./");
+    let insertion = format!("{copy_line}{eol}{run_text}{eol}");
+    Some(Fix::unsafe_edits(vec![
+        Edit::insertion(insertion, size(copy_start)?),
+        Edit::deletion(TextRange::new(size(run_start)?, size(run_end)?)),
+    ]))
+}
+
+/// PY041: `python:<tag>` → `python:<tag>-slim` (`3.12-bookworm` → `3.12-slim-bookworm`), when
+/// the tag is written literally at the end of the image reference.
+pub(crate) fn slim_tag(source: &str, image: TextRange, tag: &str) -> Option<Fix> {
+    let text = source.get(usize::from(image.start())..usize::from(image.end()))?;
+    if !text.ends_with(&format!(":{tag}")) || text.contains('$') {
+        return None;
+    }
+    let new_tag = match tag.split_once('-') {
+        Some((version, distro)) => format!("{version}-slim-{distro}"),
+        None => format!("{tag}-slim"),
+    };
+    let start = usize::from(image.end()) - tag.len();
+    Some(Fix::unsafe_edits(vec![Edit::replacement(
+        new_tag,
+        TextRange::new(size(start)?, image.end()),
+    )]))
+}
+
+/// PY070: an unprivileged user created and switched to before the final stage's first
+/// `CMD`/`ENTRYPOINT` (or at its end), with a numeric UID (`USER 10001`, which Kubernetes'
+/// `runAsNonRoot` can verify). Not when the stage already runs `useradd`/`adduser`: it has a
+/// user of its own, whose name the fix cannot know for sure.
+pub(crate) fn non_root_user(
+    checker: &Checker,
+    stage_instructions: &[usize],
+    alpine: bool,
+) -> Option<Fix> {
+    let source = checker.source;
+    let eol = eol(source);
+    let instructions = &checker.dockerfile.instructions;
+    let first_process = stage_instructions.iter().copied().find(|&i| {
+        matches!(
+            instructions.get(i).and_then(|x| x.node.kind()),
+            Some(Keyword::Cmd | Keyword::Entrypoint)
+        )
+    });
+    // A stage that creates its own user knows its name better: no fix.
+    let creates_user = stage_instructions.iter().any(|&i| {
+        instructions.get(i).is_some_and(|x| {
+            x.node.kind() == Some(Keyword::Run)
+                && (x.node.original.contains("useradd") || x.node.original.contains("adduser"))
+        })
+    });
+    if creates_user {
+        return None;
+    }
+    let create = if alpine {
+        "RUN adduser -D -u 10001 app"
+    } else {
+        "RUN useradd --create-home --uid 10001 app"
+    };
+    let (at, text) = if let Some(i) = first_process {
+        (
+            line_start(source, usize::from(instructions.get(i)?.node.range.start()))?,
+            format!("{create}{eol}USER 10001{eol}"),
+        )
+    } else {
+        let last = *stage_instructions.last()?;
+        let end = usize::from(instructions.get(last)?.node.range.end());
+        let after = line_end(source, end);
+        if after == end && end != source.len() {
+            return None;
+        }
+        let lead = if source.get(..after).is_some_and(|s| s.ends_with('\n')) {
+            ""
+        } else {
+            eol
+        };
+        (after, format!("{lead}{create}{eol}USER 10001{eol}"))
+    };
+    Some(Fix::unsafe_edits(vec![Edit::insertion(text, size(at)?)]))
+}
