@@ -1,20 +1,27 @@
-//! `cargo run --release -p pristine_context --example context_walk -- DIR [--measure]`:
+//! `cargo run --release -p pristine_context --example context_walk -- DIR [--measure|--list]`:
 //! computes a context and prints counts and timing (a benchmark helper).
 
 use std::time::Instant;
 
-use pristine_context::{ContextOptions, compute};
+use pristine_context::{ContextOptions, compute, compute_for_listing};
 
 #[expect(clippy::print_stdout, reason = "example output")]
 fn main() -> Result<(), pristine_context::ContextError> {
     let mut args = std::env::args().skip(1);
     let dir = args.next().unwrap_or_else(|| String::from("."));
-    let measure = args.any(|a| a == "--measure");
+    let flags: Vec<String> = args.collect();
+    let measure = flags.iter().any(|a| a == "--measure");
+    let list = flags.iter().any(|a| a == "--list");
     let start = Instant::now();
-    let ctx = compute(&ContextOptions {
+    let opts = ContextOptions {
         measure_excluded: measure,
         ..ContextOptions::new(dir)
-    })?;
+    };
+    let ctx = if list {
+        compute_for_listing(&opts)?
+    } else {
+        compute(&opts)?
+    };
     let took = start.elapsed();
     let s = &ctx.tree.stats;
     println!(

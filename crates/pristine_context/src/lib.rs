@@ -84,6 +84,18 @@ pub struct Context {
 
 /// Computes the build context BuildKit would send.
 pub fn compute(opts: &ContextOptions) -> Result<Context, ContextError> {
+    compute_impl(opts, false)
+}
+
+/// [`compute`] for `pristine context --list`, which needs neither file sizes nor modes: when
+/// this process runs as root (which reads every file of a local file system, so no file can be
+/// unreadable) sent regular files are not `stat`ed, and their `size` and `mode` are 0. As any
+/// other user it is exactly [`compute`].
+pub fn compute_for_listing(opts: &ContextOptions) -> Result<Context, ContextError> {
+    compute_impl(opts, true)
+}
+
+fn compute_impl(opts: &ContextOptions, skip_file_metadata: bool) -> Result<Context, ContextError> {
     let root = resolve_root(&opts.context_dir)?;
     let dockerfile = opts
         .dockerfile
@@ -92,13 +104,18 @@ pub fn compute(opts: &ContextOptions) -> Result<Context, ContextError> {
     let mut issues = Vec::new();
     let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
     let matcher = prepare_matcher(&mut ignore)?;
-    let mut tree =
-        walk::walk(&root, matcher.as_ref(), opts.measure_excluded).map_err(|(index, path)| {
-            let pattern = matcher
-                .as_ref()
-                .map_or(index, |m| m.patterns()[index].source_index());
-            ContextError::BadPattern { pattern, path }
-        })?;
+    let mut tree = walk::walk(
+        &root,
+        matcher.as_ref(),
+        opts.measure_excluded,
+        skip_file_metadata && walk::running_as_root(),
+    )
+    .map_err(|(index, path)| {
+        let pattern = matcher
+            .as_ref()
+            .map_or(index, |m| m.patterns()[index].source_index());
+        ContextError::BadPattern { pattern, path }
+    })?;
     issues.append(&mut tree.issues);
     tree.issues = issues;
     Ok(Context {
@@ -130,13 +147,14 @@ pub fn compute_with_ignore(
     }
     ignore.bytes = ignore_bytes.to_vec();
     let matcher = prepare_matcher(&mut ignore)?;
-    let mut tree =
-        walk::walk(&root, matcher.as_ref(), opts.measure_excluded).map_err(|(index, path)| {
+    let mut tree = walk::walk(&root, matcher.as_ref(), opts.measure_excluded, false).map_err(
+        |(index, path)| {
             let pattern = matcher
                 .as_ref()
                 .map_or(index, |m| m.patterns()[index].source_index());
             ContextError::BadPattern { pattern, path }
-        })?;
+        },
+    )?;
     issues.append(&mut tree.issues);
     tree.issues = issues;
     Ok(Context {

@@ -53,6 +53,7 @@ struct Collected {
 struct Shared<'a> {
     matcher: Option<&'a PatternMatcher>,
     measure: bool,
+    skip_file_metadata: bool,
     failed: AtomicBool,
     out: Mutex<Collected>,
 }
@@ -78,8 +79,10 @@ struct Local {
     savings: Vec<(usize, u64, u64, u64)>,
 }
 
-/// A directory entry's name and type (from `d_type`, no `stat`).
-type Child = (std::ffi::OsString, FileType);
+/// A directory entry's name and type (from `d_type`, no `stat`), and the entry itself: its
+/// `metadata()` is an `fstatat` relative to the open directory, which is much cheaper than an
+/// `lstat` of the full path (the kernel resolves only the last component).
+type Child = (std::ffi::OsString, FileType, std::fs::DirEntry);
 
 fn join_rel(dir: &[u8], name: &[u8]) -> Vec<u8> {
     let mut v = Vec::with_capacity(dir.len() + 1 + name.len());
@@ -95,7 +98,7 @@ fn read_sorted(abs: &Path) -> std::io::Result<(Vec<Child>, Option<std::io::Error
     let mut children = Vec::new();
     let mut late_error = None;
     for ent in std::fs::read_dir(abs)? {
-        match ent.and_then(|e| e.file_type().map(|t| (e.file_name(), t))) {
+        match ent.and_then(|e| e.file_type().map(|t| (e.file_name(), t, e))) {
             Ok(c) => children.push(c),
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => {
@@ -132,7 +135,7 @@ fn walk_dir<'s>(
         dir_error(sh, &rel, &e, excluded);
     }
     let mut buf = MatchInfo::default();
-    for (name, ft) in children {
+    for (name, ft, dir_entry) in children {
         let name_bytes = name.as_bytes();
         let child_rel = join_rel(&rel, name_bytes);
         if std::str::from_utf8(name_bytes).is_err() {
@@ -168,7 +171,7 @@ fn walk_dir<'s>(
                     }
                     continue;
                 }
-                let mode = std::fs::symlink_metadata(&child_abs).map_or(0, |m| m.mode());
+                let mode = dir_entry.metadata().map_or(0, |m| m.mode());
                 local.pending.push(Entry {
                     path: child_rel.clone(),
                     kind: EntryKind::Dir,
@@ -179,7 +182,7 @@ fn walk_dir<'s>(
                 s.spawn(move |s| walk_dir(s, sh, child_rel, &child_abs, &child_info, true));
             } else {
                 let size = if sh.measure && ft.is_file() {
-                    std::fs::symlink_metadata(&child_abs).map_or(0, |m| m.len())
+                    dir_entry.metadata().map_or(0, |m| m.len())
                 } else {
                     0
                 };
@@ -187,7 +190,18 @@ fn walk_dir<'s>(
             }
             continue;
         }
-        let md = match std::fs::symlink_metadata(&child_abs) {
+        if sh.skip_file_metadata && ft.is_file() {
+            local.files += 1;
+            local.entries.push(Entry {
+                path: child_rel,
+                kind: EntryKind::File,
+                size: 0,
+                mode: 0,
+            });
+            continue;
+        }
+        // `DirEntry::metadata` does not follow symlinks (it is `lstat`-like).
+        let md = match dir_entry.metadata() {
             Ok(md) => md,
             Err(e) if e.kind() == ErrorKind::NotFound => continue,
             Err(e) => {
@@ -320,15 +334,23 @@ fn measure_dir<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, abs: &Path, pattern
 
 /// Walks `root` (already resolved) and computes the tree. `Err` = the
 /// index of a pattern whose evaluation failed and the path being matched.
+/// Whether this process runs as root, which can read every file of a local file system (so an
+/// unreadable-file check is moot). `/proc/self` belongs to the process's effective user.
+pub(crate) fn running_as_root() -> bool {
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
 pub(crate) fn walk(
     root: &Path,
     matcher: Option<&PatternMatcher>,
     measure: bool,
+    skip_file_metadata: bool,
 ) -> Result<ContextTree, (usize, Vec<u8>)> {
     let npatterns = matcher.map_or(0, |m| m.patterns().len());
     let shared = Shared {
         matcher,
         measure,
+        skip_file_metadata,
         failed: AtomicBool::new(false),
         out: Mutex::new(Collected {
             savings: (0..npatterns)

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use pristine_context::{ContextError, ContextOptions, EntryKind, compute};
+use pristine_context::{ContextError, ContextOptions, EntryKind, compute, compute_for_listing};
 use serde_json::Value;
 
 /// `PRISTINE_REFERENCE_DIR`, else `../../../shared/reference` if present.
@@ -135,12 +135,20 @@ fn build(tmp: &Path, case: &Value, patterns_outside: Option<&[String]>) -> Conte
 
 fn listing(opts: &ContextOptions) -> Result<Vec<String>, ContextError> {
     let ctx = compute(opts)?;
-    Ok(ctx
+    let list: Vec<String> = ctx
         .tree
         .list()
         .iter()
         .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect())
+        .collect();
+    // `pristine context --list` skips file metadata; it must list exactly the same.
+    let fast = compute_for_listing(opts)?;
+    assert_eq!(
+        fast.tree.list(),
+        ctx.tree.list(),
+        "compute_for_listing differs from compute"
+    );
+    Ok(list)
 }
 
 /// `expected` is a listing or `{"error": text}`; an error matches when

@@ -32,7 +32,12 @@ pub(crate) fn context(args: &ContextArgs) -> Result<Outcome> {
         // worth it for the summary, not for `--list`/`--why`.
         measure_excluded: !args.list && args.why.is_none(),
     };
-    let ctx = match pristine_context::compute(&opts) {
+    let computed = if args.list {
+        pristine_context::compute_for_listing(&opts)
+    } else {
+        pristine_context::compute(&opts)
+    };
+    let ctx = match computed {
         Ok(ctx) => ctx,
         Err(err) => {
             error_user(&format!("Docker would fail the build: {err}"));
@@ -631,6 +636,21 @@ impl pristine_linter::ContentSource for FsContent {
     fn stat(&self, path: &[u8]) -> Option<bool> {
         let full = self.root.join(std::ffi::OsStr::from_bytes(path));
         std::fs::symlink_metadata(full).ok().map(|md| md.is_dir())
+    }
+
+    fn list(&self, path: &[u8]) -> Option<Vec<(Vec<u8>, bool)>> {
+        let full = self.root.join(std::ffi::OsStr::from_bytes(path));
+        let entries = std::fs::read_dir(full).ok()?;
+        Some(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| {
+                    // `file_type` does not follow symlinks.
+                    let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                    (e.file_name().as_bytes().to_vec(), is_dir)
+                })
+                .collect(),
+        )
     }
 }
 
