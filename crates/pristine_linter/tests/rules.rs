@@ -197,3 +197,65 @@ fn every_fixture_fix_converges() {
         );
     }
 }
+
+/// Fixes keep a CRLF file CRLF: every fixture, with its line endings turned into `\r\n`, is
+/// fixed (all rules, unsafe fixes) to exactly the LF result with `\r\n` line endings: no fix
+/// inserts a bare `\n` (PY060/PY061 once did).
+#[test]
+fn fixes_keep_crlf_line_endings() {
+    use pristine_linter::fix::{FixMode, fix_dockerfile};
+    let all = LinterSettings {
+        rules: Rule::ALL.iter().copied().collect(),
+        ..LinterSettings::default()
+    };
+    let mut changed = 0;
+    for (_, stem, path) in fixtures() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        if source.contains('\r') || !pristine_dockerfile::parse(&source).errors.is_empty() {
+            continue;
+        }
+        let crlf = source.replace('\n', "\r\n");
+        let name = Path::new(path.file_name().unwrap());
+        let lf = fix_dockerfile(name, &source, &all, FixMode::Unsafe).unwrap();
+        let fixed = fix_dockerfile(name, &crlf, &all, FixMode::Unsafe)
+            .unwrap_or_else(|e| panic!("{stem} (CRLF): {e}"));
+        let bare = fixed
+            .text
+            .match_indices('\n')
+            .any(|(i, _)| i == 0 || fixed.text.as_bytes()[i - 1] != b'\r');
+        assert!(
+            !bare,
+            "{stem}: a fix inserted a bare LF into a CRLF file:\n{:?}",
+            fixed.text
+        );
+        assert_eq!(
+            fixed.text,
+            lf.text.replace('\n', "\r\n"),
+            "{stem}: the CRLF file is fixed differently from the LF one"
+        );
+        changed += usize::from(fixed.text != crlf);
+    }
+    assert!(
+        changed > 10,
+        "only {changed} CRLF fixtures were changed by fixes"
+    );
+}
+
+/// The PY060/PY061 fixes on a CRLF Dockerfile, byte for byte.
+#[test]
+fn env_fixes_in_a_crlf_dockerfile() {
+    use pristine_linter::fix::{FixMode, fix_dockerfile};
+    let settings = LinterSettings {
+        rules: RuleSet::from_iter([
+            Rule::from_code_or_name("PY060").unwrap(),
+            Rule::from_code_or_name("PY061").unwrap(),
+        ]),
+        ..LinterSettings::default()
+    };
+    let source = "FROM python:3.12-slim\r\nCOPY app.py .\r\nCMD [\"python\", \"app.py\"]\r\n";
+    let fixed = fix_dockerfile(Path::new("Dockerfile"), source, &settings, FixMode::Safe).unwrap();
+    assert_eq!(
+        fixed.text,
+        "FROM python:3.12-slim\r\nENV PYTHONDONTWRITEBYTECODE=1\r\nENV PYTHONUNBUFFERED=1\r\nCOPY app.py .\r\nCMD [\"python\", \"app.py\"]\r\n"
+    );
+}

@@ -416,7 +416,11 @@ pub(crate) fn report_missing_env(checker: &mut Checker, rule: Rule, name: &str) 
         )
         .with_help(format!("Add `ENV {name}=1`"))
         .with_fix(Fix::safe(vec![Edit::insertion(
-            format!("\nENV {name}=1"),
+            // In the file's own line ending: a `\n` in a CRLF file would leave a mixed file.
+            format!(
+                "{}ENV {name}=1",
+                crate::rules::python::fixes::eol(checker.source)
+            ),
             range.end(),
         )]));
     checker.report(diagnostic);

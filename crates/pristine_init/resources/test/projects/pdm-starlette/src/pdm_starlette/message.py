@@ -1,1 +1,0 @@
-MESSAGE = "hello from pdm-starlette"
