@@ -33,6 +33,9 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Show what Docker sends as the build context of a directory
     Context(ContextArgs),
+    /// Audit a built image (a `docker save` tarball, an OCI layout, or an image by name
+    /// through the Docker engine) and predict what fails when it runs
+    Image(ImageArgs),
     /// Explain a rule (by code or name)
     Rule {
         /// A rule code (`DF001`) or name (`invalid-syntax`)
@@ -186,6 +189,30 @@ pub(crate) struct ContextArgs {
     pub(crate) top: usize,
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub(crate) output_format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImageArgs {
+    /// A `docker save` tarball, an OCI image layout (directory or tarball), or an image
+    /// reference read from the Docker engine at `DOCKER_HOST` (default: the local socket)
+    pub(crate) image: String,
+    /// The platform to read from a multi-platform index [default: the first Linux one]
+    #[arg(long, value_name = "PLATFORM")]
+    pub(crate) platform: Option<String>,
+    /// Output format [default: full, with a summary of the layers]
+    #[arg(long, value_enum, env = "PRISTINE_OUTPUT_FORMAT")]
+    pub(crate) output_format: Option<OutputFormat>,
+    #[command(flatten)]
+    pub(crate) config: ConfigArgsCommon,
+    /// Exit with 0 even when there are findings
+    #[arg(long)]
+    pub(crate) exit_zero: bool,
+    /// Exit with 1 only for findings at or above this severity [default: info]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<SeverityName>,
+    /// How many layers the summary lists (the largest)
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub(crate) top: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

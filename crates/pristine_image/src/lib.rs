@@ -193,7 +193,12 @@ fn assemble(source: String, store: &mut Store, options: &Options) -> Result<Imag
                         .and_then(Value::as_bool)
                         .unwrap_or(false)
                 })
-                .map(|e| e.get("created_by").and_then(Value::as_str).map(instruction))
+                .map(|e| {
+                    e.get("created_by")
+                        .and_then(Value::as_str)
+                        .map(instruction)
+                        .or_else(|| e.get("comment").and_then(Value::as_str).map(str::to_owned))
+                })
                 .collect()
         })
         .unwrap_or_default();

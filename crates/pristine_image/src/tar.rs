@@ -260,12 +260,12 @@ impl<I: Input> Reader<I> {
                             b"size" => {
                                 pax_size = std::str::from_utf8(&value)
                                     .ok()
-                                    .and_then(|s| s.parse().ok())
+                                    .and_then(|s| s.parse().ok());
                             }
                             b"uid" => {
                                 pax_uid = std::str::from_utf8(&value)
                                     .ok()
-                                    .and_then(|s| s.parse().ok())
+                                    .and_then(|s| s.parse().ok());
                             }
                             _ => {}
                         }

@@ -15,3 +15,4 @@ pub use settings::{LinterSettings, PerFileIgnore, RuleSet};
 mod checkers;
 pub use checkers::context::{ContentSource, ContextFacts, check_context};
 pub use checkers::dockerfile::{check_dockerfile, check_parsed};
+pub use rules::image::check_image;

@@ -20,6 +20,8 @@ pub enum Family {
     Context,
     /// Python packaging in a Dockerfile (`PY`).
     Python,
+    /// A built image: its files, layers and config (`IM`).
+    Image,
 }
 
 impl Family {
@@ -30,6 +32,7 @@ impl Family {
             Family::Ignore => "DI",
             Family::Context => "CX",
             Family::Python => "PY",
+            Family::Image => "IM",
         }
     }
 }
@@ -147,7 +150,7 @@ macro_rules! registry {
     };
 }
 
-use crate::rules::{context, dockerfile, ignore};
+use crate::rules::{context, dockerfile, ignore, image};
 
 // One line per rule. Each group has an insertion marker: add a line directly above the marker
 // of your group (several people add rules at the same time; this keeps edits apart).
@@ -273,6 +276,21 @@ registry! {
     EditorOsJunk => context::editor_os_junk::EditorOsJunk,
     LargeContextFile => context::large_context_file::LargeContextFile,
     // @@ context rules (CX004-CX199)
+    ImageForeignNativeBinary => image::foreign_native_binary::ImageForeignNativeBinary,
+    ImageMissingSharedLibrary => image::missing_shared_library::ImageMissingSharedLibrary,
+    ImageForeignWheel => image::foreign_wheel::ImageForeignWheel,
+    ImageVenvInterpreterMissing => image::venv_interpreter_missing::ImageVenvInterpreterMissing,
+    ImageVenvPythonMismatch => image::venv_python_mismatch::ImageVenvPythonMismatch,
+    ImageVenvRelocated => image::venv_relocated::ImageVenvRelocated,
+    ImagePackageCache => image::package_cache::ImagePackageCache,
+    ImageVcsMetadata => image::vcs_metadata::ImageVcsMetadata,
+    ImageDotenvFile => image::dotenv_file::ImageDotenvFile,
+    ImageCredentialFile => image::credential_file::ImageCredentialFile,
+    ImageToolCache => image::tool_cache::ImageToolCache,
+    ImageWastedBytes => image::wasted_bytes::ImageWastedBytes,
+    ImageRunsAsRoot => image::runs_as_root::ImageRunsAsRoot,
+    ImageMissingHealthcheck => image::missing_healthcheck::ImageMissingHealthcheck,
+    // @@ image rules (IM001-IM199)
 }
 
 /// hadolint rules with no pristine equivalent, and why (shown in the generated rule table).

@@ -176,7 +176,7 @@ pub enum RuleSelector {
     Hadolint(String),
 }
 
-const FAMILY_PREFIXES: [&str; 4] = ["DF", "DI", "CX", "PY"];
+const FAMILY_PREFIXES: [&str; 5] = ["DF", "DI", "CX", "PY", "IM"];
 
 impl RuleSelector {
     /// The rules selected.

@@ -9,6 +9,7 @@ mod check;
 mod context;
 mod debug;
 mod fix;
+mod image;
 mod rule;
 
 pub(crate) fn run(cli: Cli) -> Result<Outcome> {
@@ -22,6 +23,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules { output_format } => rule::rules(output_format),
         Command::Debug(DebugCommand::DockerfileAst { file }) => debug::dockerfile_ast(&file),
         Command::Config(args) => check::show_config(&args),
+        Command::Image(args) => image::image(&args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut command = Cli::command();
