@@ -23,7 +23,7 @@ use crate::render::{self, Sources};
 
 /// Builds the settings: the configuration file (`--config PATH`, or the nearest one above
 /// `start`), then `--config KEY=VALUE` overrides, then the command-line flags (`cli`).
-pub(crate) fn load_settings(
+fn load_settings(
     common: &ConfigArgsCommon,
     start: &Path,
     cli: Options,
@@ -69,7 +69,7 @@ pub(crate) fn load_settings(
 }
 
 /// Reports a configuration error on stderr, with a code frame at the offending key or value.
-pub(crate) fn report_config_error(err: &ConfigError) {
+fn report_config_error(err: &ConfigError) {
     if let ConfigError::Parse {
         path,
         text,
@@ -196,7 +196,8 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
             |found: Vec<Diagnostic>, sources: &Sources, dockerfiles: &BTreeSet<PathBuf>| {
                 apply_settings(found, &settings, sources, dockerfiles)
             };
-        let summary = super::fix::fix_builds(&builds, &settings, mode, !args.no_context, &filter);
+        let mut summary =
+            super::fix::fix_builds(&builds, &settings, mode, !args.no_context, &filter);
         had_error |= summary.had_error;
         if args.diff {
             let mut stdout = anstream::stdout().lock();
@@ -221,7 +222,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
                 Outcome::Findings
             });
         }
-        if !super::fix::write_changes(&summary) {
+        if !super::fix::write_changes(&mut summary) {
             had_error = true;
         }
         fixed_total = Some(summary.total());

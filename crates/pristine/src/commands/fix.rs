@@ -23,10 +23,12 @@ use pristine_workspace::Settings;
 use crate::commands::error_user;
 use crate::render::Sources;
 
-/// A file the fixes touch: its bytes on disk (`None` if it does not exist) and its text now.
+/// A file the fixes touch: its bytes on disk (`None` if it does not exist), its text now, and
+/// the findings its fixes fixed, per rule code.
 struct FileState {
     original: Option<Vec<u8>>,
     text: String,
+    fixed: BTreeMap<&'static str, usize>,
 }
 
 /// Applies the configuration to a round's findings (see `check::apply_settings`).
@@ -36,8 +38,6 @@ pub(crate) type Filter<'a> =
 /// What fixing found.
 #[derive(Default)]
 pub(crate) struct FixSummary {
-    /// Fixed findings per rule code.
-    pub(crate) fixed: BTreeMap<&'static str, usize>,
     /// A build could not be fixed (syntax error, non-UTF-8, no convergence, write error).
     pub(crate) had_error: bool,
     /// Files whose text changed, in path order.
@@ -46,8 +46,10 @@ pub(crate) struct FixSummary {
 }
 
 impl FixSummary {
+    /// Fixed findings, over the files still to write (or written): after [`write_changes`], a
+    /// file that could not be written no longer counts.
     pub(crate) fn total(&self) -> usize {
-        self.fixed.values().sum()
+        self.files.values().flat_map(|s| s.fixed.values()).sum()
     }
 }
 
@@ -78,6 +80,7 @@ impl FixSummary {
             FileState {
                 original,
                 text: text.clone(),
+                fixed: BTreeMap::new(),
             },
         );
         Ok(text)
@@ -231,7 +234,8 @@ fn fix_build(
         Some(path) => Some(summary.text_of(path)?),
         None => None,
     };
-    let mut fixed: BTreeMap<&'static str, usize> = BTreeMap::new();
+    // Per file: a build that fails to converge counts nothing.
+    let mut fixed: BTreeMap<PathBuf, BTreeMap<&'static str, usize>> = BTreeMap::new();
     let dockerfiles: BTreeSet<PathBuf> = BTreeSet::from([dockerfile.clone()]);
     for _ in 0..MAX_FIX_ROUNDS {
         let df_text = summary.text_of(&dockerfile)?;
@@ -273,8 +277,9 @@ fn fix_build(
                         dockerfile.display()
                     );
                 }
+                let counts = fixed.entry(target.clone()).or_default();
                 for code in codes {
-                    *fixed.entry(code).or_default() += 1;
+                    *counts.entry(code).or_default() += 1;
                 }
                 if let Some(state) = summary.files.get_mut(&target) {
                     state.text = next;
@@ -283,8 +288,12 @@ fn fix_build(
             }
         }
         if !changed {
-            for (code, n) in fixed {
-                *summary.fixed.entry(code).or_default() += n;
+            for (path, counts) in fixed {
+                if let Some(state) = summary.files.get_mut(&path) {
+                    for (code, n) in counts {
+                        *state.fixed.entry(code).or_default() += n;
+                    }
+                }
             }
             return Ok(());
         }
@@ -335,18 +344,24 @@ pub(crate) fn write_diffs(out: &mut dyn std::io::Write, summary: &FixSummary) ->
 }
 
 /// Writes every changed file: a temporary file beside it, the original's permissions, then a
-/// rename over it. A read-only file (or directory) is an error, reported per file.
-pub(crate) fn write_changes(summary: &FixSummary) -> bool {
+/// rename over it. A read-only file (or directory) is an error, reported per file; its fixes
+/// then no longer count as fixed (the file is left as it was).
+pub(crate) fn write_changes(summary: &mut FixSummary) -> bool {
     let mut ok = true;
+    let mut written = Vec::with_capacity(summary.changed.len());
     for path in &summary.changed {
-        let Some(state) = summary.files.get(path) else {
+        let Some(state) = summary.files.get_mut(path) else {
             continue;
         };
         if let Err(err) = write_atomic(path, state.text.as_bytes(), state.original.is_some()) {
             error_user(&format!("{err:#}"));
+            state.fixed.clear();
             ok = false;
+        } else {
+            written.push(path.clone());
         }
     }
+    summary.changed = written;
     ok
 }
 
