@@ -23,6 +23,21 @@ impl ContentSource for Fs {
             .ok()
             .map(|m| m.is_dir())
     }
+
+    fn list(&self, path: &[u8]) -> Option<Vec<(Vec<u8>, bool)>> {
+        let entries = std::fs::read_dir(self.0.join(std::ffi::OsStr::from_bytes(path))).ok()?;
+        Some(
+            entries
+                .map(|e| {
+                    let e = e.unwrap();
+                    (
+                        e.file_name().as_bytes().to_vec(),
+                        e.file_type().unwrap().is_dir(),
+                    )
+                })
+                .collect(),
+        )
+    }
 }
 
 /// Writes `files` (path, content) under a new temporary directory.
@@ -241,4 +256,70 @@ fn only_sent_is_less_severe_and_multistage_reach() {
         ("src/__pycache__/app.cpython-312.pyc", b"\x00"),
     ]);
     insta::assert_snapshot!(check(dir.path(), "linux/amd64"));
+}
+
+#[test]
+fn wildcard_copy_sources_and_excluded_matches() {
+    // `requirements*.txt`: every match excluded → fails ("no source files were specified").
+    // `*.cfg`: one match excluded, one sent → BuildKit copies the sent one; no finding.
+    // `conf/*.ini`: nothing matches on disk at all → not this rule's business.
+    let dir = project(&[
+        (
+            "Dockerfile",
+            b"FROM python:3.12-slim\nCOPY requirements*.txt ./\nCOPY *.cfg ./\nCOPY conf/*.ini ./\nCOPY src/ ./src/\n",
+        ),
+        (".dockerignore", b"*.txt\nlocal.cfg\n.git\n"),
+        ("requirements.txt", b"flask\n"),
+        ("requirements-dev.txt", b"pytest\n"),
+        ("setup.cfg", b"[metadata]\n"),
+        ("local.cfg", b"x\n"),
+        ("src/app.py", b""),
+    ]);
+    insta::assert_snapshot!(check(dir.path(), "linux/amd64"));
+}
+
+#[test]
+fn root_anchored_patterns_report_only_junk_below() {
+    // `__pycache__` and `.env` only match at the root while junk of those names is sent
+    // below: reported. `core` and `tests` name source directories below the root (a root data
+    // directory and the top-level suite were meant): not reported. `*` with `!src` excludes
+    // everything at the root and re-includes `src/`: not reported.
+    let dir = project(&[
+        ("Dockerfile", b"FROM python:3.12-slim\nCOPY src/ ./src/\n"),
+        (
+            ".dockerignore",
+            b"*\n!src\n__pycache__\n.env\ncore\ntests\n",
+        ),
+        ("src/app/__init__.py", b""),
+        ("src/app/__pycache__/__init__.cpython-312.pyc", b"\x00"),
+        ("src/app/.env", b"SECRET=1\n"),
+        ("src/app/core/models.py", b""),
+        ("src/tests/test_app.py", b""),
+    ]);
+    insta::assert_snapshot!(check(dir.path(), "linux/amd64"));
+}
+
+#[test]
+fn deliberately_excluded_vcs_dir_and_small_contexts() {
+    // `.git` is excluded with `!.git/HEAD` re-included on purpose: no vcs-metadata finding.
+    let dir = project(&[
+        ("Dockerfile", b"FROM python:3.12-slim\nCOPY app.py .\n"),
+        (".dockerignore", b".git\n!.git/HEAD\n"),
+        (".git/HEAD", b"ref: refs/heads/main\n"),
+        (".git/config", b"[core]\n"),
+        ("app.py", b""),
+    ]);
+    insta::assert_snapshot!(check(dir.path(), "linux/amd64"));
+    // No `.dockerignore`, nothing to keep out and only one file copied: no missing-dockerignore.
+    let dir = project(&[
+        ("Dockerfile", b"FROM python:3.12-slim\nCOPY app.py .\n"),
+        ("app.py", b""),
+    ]);
+    assert_eq!(check(dir.path(), "linux/amd64"), "(no diagnostics)\n");
+    // The same with `COPY . .`: reported, whatever is added later goes into the image.
+    let dir = project(&[
+        ("Dockerfile", b"FROM python:3.12-slim\nCOPY . .\n"),
+        ("app.py", b""),
+    ]);
+    assert!(check(dir.path(), "linux/amd64").contains("DI002"));
 }

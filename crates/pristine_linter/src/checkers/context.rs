@@ -25,6 +25,13 @@ pub trait ContentSource {
     /// directory), without following a final symlink. Used for paths the ignore file
     /// excludes, which are not in the context's entries.
     fn stat(&self, path: &[u8]) -> Option<bool>;
+    /// The names in directory `path` of the context directory (`b""` is the root), sent or
+    /// not, each with whether it is a directory (not following symlinks); `None` if it
+    /// cannot be listed. Used to expand a wildcard `COPY` source over excluded paths.
+    fn list(&self, path: &[u8]) -> Option<Vec<(Vec<u8>, bool)>> {
+        let _ = path;
+        None
+    }
 }
 
 /// Everything the context rules read about one build.
@@ -95,6 +102,8 @@ pub(crate) struct ContextChecker<'a> {
     /// A hazard (venv, secrets, foreign binaries) was reported: a missing ignore file is then
     /// an error.
     pub(crate) contaminated: bool,
+    /// Some context finding (hazard or bloat) was reported.
+    pub(crate) reported: bool,
     diagnostics: Vec<Diagnostic>,
     /// Ignore-file lines that would fix a reported finding (see `ignore_fix`).
     pub(crate) ignore_intents: Vec<IgnoreIntent>,
@@ -112,6 +121,23 @@ pub(crate) fn parent(path: &[u8]) -> &[u8] {
 
 pub(crate) fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `noun` with its indefinite article, by the first letter as spoken: "an ELF …", "an editor
+/// or OS leftover", "a Mach-O …", "a PE …" (every noun phrase the rules use starts with a
+/// letter whose sound matches its spelling).
+pub(crate) fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
+}
+
+/// `1 file`, `2 files`.
+pub(crate) fn count(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Human-readable byte count with binary units (`1.2 GiB`).
@@ -168,6 +194,7 @@ impl<'a> ContextChecker<'a> {
             containers: HashMap::new(),
             totals,
             contaminated: false,
+            reported: false,
             diagnostics: Vec::new(),
             ignore_intents: Vec::new(),
         };
@@ -291,6 +318,17 @@ impl<'a> ContextChecker<'a> {
             .find(|c| paths.iter().any(|p| c.copies(p)))
     }
 
+    /// Whether the ignore file excludes the sent directory `path` itself: it is in the
+    /// context only because a `!` line re-includes something below it (`.git/` with
+    /// `!.git/HEAD`), so the user has already dealt with it.
+    pub(crate) fn excluded_by_ignore_file(&self, path: &[u8]) -> bool {
+        self.facts
+            .context
+            .matcher
+            .as_ref()
+            .is_some_and(|m| m.matches_or_parent_matches(path).unwrap_or(false))
+    }
+
     /// Whether a `COPY`/`ADD` names `path` explicitly (deliberate, not swept in by `COPY .`).
     pub(crate) fn named_by_copy(&self, path: &[u8]) -> bool {
         self.copies.iter().any(|c| c.names(path))
@@ -331,6 +369,7 @@ impl<'a> ContextChecker<'a> {
         if finding.harm == Harm::Hazard {
             self.contaminated = true;
         }
+        self.reported = true;
         let copy = self.copy_of(
             std::iter::once(finding.path.as_slice()).chain(finding.more.iter().map(Vec::as_slice)),
         );
@@ -461,7 +500,7 @@ impl<'a> ContextChecker<'a> {
         type Group = (Option<usize>, Vec<(Vec<u8>, bool)>);
         let mut groups: Vec<Group> = Vec::new();
         for (path, is_dir) in items {
-            if self.named_by_copy(&path) {
+            if self.named_by_copy(&path) || (is_dir && self.excluded_by_ignore_file(&path)) {
                 continue;
             }
             let copy = self.copies.iter().position(|c| c.copies(&path));
@@ -480,16 +519,17 @@ impl<'a> ContextChecker<'a> {
             let shown = self.shown(&first, first_dir);
             let message = if list.len() == 1 {
                 format!(
-                    "`{shown}` is a {} ({files} file{}, {})",
-                    what.0,
-                    if files == 1 { "" } else { "s" },
+                    "`{shown}` is {} ({}, {})",
+                    with_article(what.0),
+                    count(files, "file"),
                     human_bytes(bytes)
                 )
             } else {
                 format!(
-                    "`{shown}` and {} more {} ({files} files, {})",
+                    "`{shown}` and {} more {} ({}, {})",
                     list.len() - 1,
                     what.1,
+                    count(files, "file"),
                     human_bytes(bytes)
                 )
             };

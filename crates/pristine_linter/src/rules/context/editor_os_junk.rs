@@ -46,7 +46,7 @@ declare_rule! {
     }
 }
 
-fn is_junk_file(name: &[u8]) -> bool {
+pub(crate) fn is_junk_file(name: &[u8]) -> bool {
     name == b".DS_Store"
         || name == b"Thumbs.db"
         || name == b"desktop.ini"
@@ -89,7 +89,7 @@ pub(crate) fn editor_os_junk(checker: &mut ContextChecker) {
     checker.report_group(
         Rule::EditorOsJunk,
         items,
-        ("file left by an editor or the OS", "editor and OS files"),
+        ("editor or OS leftover", "editor and OS leftovers"),
         &lines,
         Harm::Bloat,
     );

@@ -6,7 +6,7 @@ use pristine_context::EntryKind;
 use pristine_dockerfile::Base;
 
 use crate::Rule;
-use crate::checkers::context::{ContextChecker, Finding, Harm, basename, lossy};
+use crate::checkers::context::{ContextChecker, Finding, Harm, basename, lossy, with_article};
 use crate::registry::declare_rule;
 
 declare_rule! {
@@ -126,6 +126,14 @@ fn group_of(checker: &ContextChecker, path: &[u8]) -> (Vec<u8>, String) {
     (dir, line)
 }
 
+/// A binary's description with its article: "an ELF aarch64 (glibc) shared object", "a Mach-O
+/// arm64 (macOS) bundle"; " binary" is added only when the description names no kind of file
+/// ("a Mach-O arm64 (macOS) binary").
+fn described(what: &str) -> String {
+    let noun = if what.ends_with(')') { " binary" } else { "" };
+    with_article(&format!("{what}{noun}"))
+}
+
 /// (path, description, runtime error) of one foreign binary.
 type Item = (Vec<u8>, String, String);
 /// (group directory, ignore-file line, binaries).
@@ -175,8 +183,9 @@ pub(crate) fn foreign_native_binary(checker: &mut ContextChecker) {
             "loading"
         };
         let mut message = format!(
-            "`{}` is a {what} binary: {verb} it in {platform_name} fails with \"{error}\"",
-            checker.shown(first, false)
+            "`{}` is {}: {verb} it in {platform_name} fails with \"{error}\"",
+            checker.shown(first, false),
+            described(what)
         );
         if items.len() > 1 {
             let _ = write!(
@@ -197,5 +206,30 @@ pub(crate) fn foreign_native_binary(checker: &mut ContextChecker) {
             ignore_lines: vec![line],
             harm: Harm::Hazard,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::described;
+
+    #[test]
+    fn articles() {
+        assert_eq!(
+            described("ELF aarch64 (glibc) shared object"),
+            "an ELF aarch64 (glibc) shared object"
+        );
+        assert_eq!(
+            described("Mach-O arm64 (macOS) bundle"),
+            "a Mach-O arm64 (macOS) bundle"
+        );
+        assert_eq!(
+            described("Mach-O arm64 (macOS)"),
+            "a Mach-O arm64 (macOS) binary"
+        );
+        assert_eq!(
+            described("PE x86_64 (Windows) DLL"),
+            "a PE x86_64 (Windows) DLL"
+        );
     }
 }

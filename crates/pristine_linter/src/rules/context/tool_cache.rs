@@ -47,7 +47,7 @@ declare_rule! {
     }
 }
 
-fn is_tool_file(name: &[u8]) -> bool {
+pub(crate) fn is_tool_file(name: &[u8]) -> bool {
     name == b".coverage" || name.starts_with(b".coverage.") || name == b".dmypy.json"
 }
 

@@ -1,8 +1,8 @@
 use pristine_diagnostics::Severity;
 
 use crate::Rule;
-use crate::checkers::context::{ContextChecker, lossy};
-use crate::checkers::copy_sources::CopySrc;
+use crate::checkers::context::{ContentSource, ContextChecker, lossy};
+use crate::checkers::copy_sources::{CopySrc, go_match};
 use crate::registry::declare_rule;
 
 declare_rule! {
@@ -13,6 +13,12 @@ declare_rule! {
     /// BuildKit's own `CopyIgnoredFile` check covers the same mistake but stays silent as soon
     /// as the ignore file has any `!` line; this rule decides with the exact walker semantics,
     /// exceptions included.
+    ///
+    /// A wildcard source (`COPY requirements*.txt ./`) is reported when it matches files in
+    /// the directory but every one of them is excluded: BuildKit expands wildcards over the
+    /// context it was sent, finds nothing, and fails with `no source files were specified`.
+    /// A wildcard that still matches one sent path copies that and succeeds, so it is not
+    /// reported.
     ///
     /// ## Why is this bad?
     /// The file is not in the context, so the build fails:
@@ -58,17 +64,32 @@ pub(crate) fn copy_source_excluded(checker: &mut ContextChecker) {
     let mut found = Vec::new();
     for copy in &checker.copies {
         for (src, range) in &copy.sources {
-            let CopySrc::Literal(path) = src else {
-                continue;
+            // (the excluded path named, how it was named, whether the source is a wildcard)
+            let (path, is_dir, wildcard) = match src {
+                CopySrc::Literal(path) => {
+                    if path.is_empty() || checker.entry(path).is_some() {
+                        continue;
+                    }
+                    // Exists in the directory but was not sent: excluded.
+                    let Some(is_dir) = checker.facts.content.stat(path) else {
+                        continue;
+                    };
+                    (path.clone(), is_dir, None)
+                }
+                CopySrc::Glob(components) => {
+                    if matches_sent(checker, components) {
+                        continue;
+                    }
+                    // Matches nothing that is sent: is that because of the ignore file?
+                    let mut on_disk = Vec::new();
+                    expand(checker.facts.content, &[], components, &mut on_disk);
+                    let Some((path, is_dir)) = on_disk.into_iter().next() else {
+                        continue;
+                    };
+                    (path, is_dir, Some(components.join(&b'/')))
+                }
             };
-            if path.is_empty() || checker.entry(path).is_some() {
-                continue;
-            }
-            // Exists in the directory but was not sent: excluded.
-            let Some(is_dir) = checker.facts.content.stat(path) else {
-                continue;
-            };
-            let Ok(explanation) = m.explain(path, is_dir) else {
+            let Ok(explanation) = m.explain(&path, is_dir) else {
                 continue;
             };
             if !explanation.excluded() {
@@ -90,12 +111,21 @@ pub(crate) fn copy_source_excluded(checker: &mut ContextChecker) {
                     )
                 },
             );
-            let mut message = format!(
-                "`{}` copies `{}`, but {by}: the build fails with `\"/{}\": not found`",
-                copy.keyword,
-                lossy(path),
-                lossy(path)
-            );
+            let mut message = match &wildcard {
+                None => format!(
+                    "`{}` copies `{}`, but {by}: the build fails with `\"/{}\": not found`",
+                    copy.keyword,
+                    lossy(&path),
+                    lossy(&path)
+                ),
+                Some(pattern) => format!(
+                    "`{}` copies `{}`, which matches only excluded paths (`{}`: {by}): the build \
+                     fails with `no source files were specified`",
+                    copy.keyword,
+                    lossy(pattern),
+                    lossy(&path)
+                ),
+            };
             if m.exclusions() {
                 message.push_str(
                     " (BuildKit's CopyIgnoredFile check is silent because the ignore file has `!` lines)",
@@ -103,11 +133,11 @@ pub(crate) fn copy_source_excluded(checker: &mut ContextChecker) {
             }
             let help = format!(
                 "add `!{}` after line {} of `{}`, or stop copying it",
-                lossy(path),
+                lossy(&path),
                 decider.map_or(0, |d| d.line),
                 checker.ignore_name()
             );
-            found.push((message, *range, checker.shown(path, is_dir), help));
+            found.push((message, *range, checker.shown(&path, is_dir), help));
         }
     }
     for (message, range, subject, help) in found {
@@ -118,5 +148,54 @@ pub(crate) fn copy_source_excluded(checker: &mut ContextChecker) {
             .with_help(help);
         d.severity = Severity::Error;
         checker.report(d);
+    }
+}
+
+/// Whether the wildcard source matches a sent path (component by component, at its depth,
+/// as fsutil `copy.ResolveWildcards` does): then BuildKit copies that and succeeds.
+fn matches_sent(checker: &ContextChecker, components: &[Vec<u8>]) -> bool {
+    checker.facts.context.tree.entries.iter().any(|e| {
+        let names: Vec<&[u8]> = e.path.split(|&c| c == b'/').collect();
+        names.len() == components.len()
+            && components
+                .iter()
+                .zip(&names)
+                .all(|(pattern, name)| go_match(pattern, name))
+    })
+}
+
+/// The paths of the context directory, sent or not, that the wildcard source matches, in
+/// name order (at most a few: one is enough to explain the failure).
+fn expand(
+    content: &dyn ContentSource,
+    dir: &[u8],
+    components: &[Vec<u8>],
+    out: &mut Vec<(Vec<u8>, bool)>,
+) {
+    const ENOUGH: usize = 8;
+    let Some((first, rest)) = components.split_first() else {
+        return;
+    };
+    let Some(mut names) = content.list(dir) else {
+        return;
+    };
+    names.sort();
+    for (name, is_dir) in names {
+        if out.len() >= ENOUGH {
+            return;
+        }
+        if !go_match(first, &name) {
+            continue;
+        }
+        let mut path = dir.to_vec();
+        if !path.is_empty() {
+            path.push(b'/');
+        }
+        path.extend_from_slice(&name);
+        if rest.is_empty() {
+            out.push((path, is_dir));
+        } else if is_dir {
+            expand(content, &path, rest, out);
+        }
     }
 }

@@ -13,6 +13,9 @@ declare_rule! {
     ///
     /// Protective one-name and wildcard lines (`.venv`, `**/__pycache__`, `*.pyc`, `.git`)
     /// are never reported: keeping them for files that may appear later is good practice.
+    /// Nor are nested paths whose last name is output that only a local build or run
+    /// creates (`docs/_build`, `frontend/node_modules`, `static/dist`, `app/uploads`): a clean
+    /// checkout does not have them, a developer's does.
     /// Lines with a trailing comment are reported by `ignore-trailing-comment` instead.
     ///
     /// ## Why is this bad?
@@ -46,6 +49,29 @@ declare_rule! {
 
 pub(crate) fn has_glob(text: &[u8]) -> bool {
     text.iter().any(|c| matches!(c, b'*' | b'?' | b'[' | b'\\'))
+}
+
+/// Names of directories that a local build, test run or the running app creates, and that a
+/// clean checkout lacks.
+fn is_local_output(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"_build"
+            | b"build"
+            | b"dist"
+            | b"node_modules"
+            | b"bower_components"
+            | b".cache"
+            | b".tmp"
+            | b"tmp"
+            | b"cover"
+            | b"coverage"
+            | b"htmlcov"
+            | b".git"
+            | b"uploads"
+            | b"logs"
+            | b".next"
+    )
 }
 
 /// `root-anchored-ignore-pattern` reports it instead.
@@ -119,6 +145,7 @@ pub(crate) fn ignore_pattern_matches_nothing(checker: &mut ContextChecker) {
                 || root_only_with_deeper_matches(checker, text)
                 || has_glob(text)
                 || !text.contains(&b'/')
+                || is_local_output(crate::checkers::context::basename(text))
             {
                 continue;
             }

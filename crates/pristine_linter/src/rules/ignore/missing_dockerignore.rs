@@ -2,7 +2,8 @@ use pristine_context::IgnoreFileKind;
 use pristine_diagnostics::Severity;
 
 use crate::Rule;
-use crate::checkers::context::{ContextChecker, human_bytes};
+use crate::checkers::context::{ContextChecker, count, human_bytes};
+use crate::checkers::copy_sources::CopySrc;
 use crate::registry::declare_rule;
 
 declare_rule! {
@@ -12,7 +13,10 @@ declare_rule! {
     ///
     /// An error when the context holds something that must not reach an image (a virtualenv,
     /// a conda environment, foreign native binaries, `.env` files, credentials — reported by
-    /// their own rules), a warning otherwise.
+    /// their own rules), a warning otherwise. Silent when there is nothing to keep out yet
+    /// and nothing sweeps the context into the image: no other context finding and no
+    /// `COPY`/`ADD` of the whole context or of a directory (a context of a few files for an
+    /// image that copies one script or nothing at all).
     ///
     /// ## Why is this bad?
     /// Without it everything in the directory is sent to the builder on every build, and a
@@ -52,11 +56,14 @@ pub(crate) fn missing_dockerignore(checker: &mut ContextChecker) {
     if checker.facts.context.ignore.kind != IgnoreFileKind::None {
         return;
     }
+    if !checker.reported && !copies_a_directory(checker) {
+        return;
+    }
     let stats = &checker.facts.context.tree.stats;
     let dir = checker.shown(b"", true);
     let mut message = format!(
-        "there is no `.dockerignore`: all of `{dir}` ({} files, {}) is sent to the builder",
-        stats.files_sent,
+        "there is no `.dockerignore`: all of `{dir}` ({}, {}) is sent to the builder",
+        count(stats.files_sent, "file"),
         human_bytes(stats.bytes_sent)
     );
     if checker.contaminated {
@@ -72,4 +79,20 @@ pub(crate) fn missing_dockerignore(checker: &mut ContextChecker) {
         d.severity = Severity::Error;
     }
     checker.report(d);
+}
+
+/// Whether some `COPY`/`ADD` copies the context root or a directory of it, or uses a
+/// wildcard: whatever appears there later goes into the image.
+fn copies_a_directory(checker: &ContextChecker) -> bool {
+    checker.copies.iter().any(|copy| {
+        copy.sources.iter().any(|(src, _)| match src {
+            CopySrc::Literal(path) => {
+                path.is_empty()
+                    || checker
+                        .entry(path)
+                        .is_some_and(|e| e.kind == pristine_context::EntryKind::Dir)
+            }
+            CopySrc::Glob(_) => true,
+        })
+    })
 }

@@ -10,6 +10,14 @@ declare_rule! {
     /// while paths of that name are sent from *below* the context root
     /// (`src/app/__pycache__`), and names them.
     ///
+    /// Only deeper matches that are junk wherever they are count: bytecode, virtualenvs,
+    /// tool caches, VCS and editor directories, build output, `.env` files, editor and OS
+    /// files. A pattern such as `core`, `tests` or `README.md` usually means the root entry
+    /// only (a data directory, the top-level test suite), and `src/core/` is source code, so
+    /// such deeper matches are not reported. Paths inside a directory another rule reports
+    /// as a whole (`node_modules/…/dist`) and paths below a top-level directory the pattern
+    /// does exclude (`*` followed by `!src`) are not reported either.
+    ///
     /// ## Why is this bad?
     /// Unlike `.gitignore`, `.dockerignore` patterns are matched against the whole path from
     /// the context root: `__pycache__` excludes only `./__pycache__`, and `*` never crosses a
@@ -74,6 +82,14 @@ pub(crate) fn root_anchored_ignore_pattern(checker: &mut ContextChecker) {
             if !e.path.contains(&b'/') || !pattern.matches(basename(&e.path)).unwrap_or(false) {
                 continue;
             }
+            // Below a top-level entry the pattern excludes: sent through a `!` line.
+            let top = e.path.split(|&c| c == b'/').next().unwrap_or(&e.path);
+            if pattern.matches(top).unwrap_or(false)
+                || checker.enclosing_container(&e.path).is_some()
+                || !is_junk(checker, e)
+            {
+                continue;
+            }
             if hits
                 .last()
                 .is_some_and(|h| e.path.starts_with(h) && e.path.get(h.len()) == Some(&b'/'))
@@ -134,4 +150,18 @@ fn any_depth_fix(
     }
     let start = range.start + offset;
     checker.ignore_line_fix(&(start..start + text.len()), format!("**/{text}"), false)
+}
+
+/// Whether a sent path is something no image wants at any depth.
+fn is_junk(checker: &ContextChecker, entry: &pristine_context::Entry) -> bool {
+    use crate::rules::context::{dotenv_file, editor_os_junk, tool_cache};
+    let name = basename(&entry.path);
+    if entry.kind == pristine_context::EntryKind::Dir {
+        return checker.containers.contains_key(&entry.path);
+    }
+    dotenv_file::is_dotenv(name)
+        || editor_os_junk::is_junk_file(name)
+        || tool_cache::is_tool_file(name)
+        || name.ends_with(b".pyc")
+        || name.ends_with(b".pyo")
 }
