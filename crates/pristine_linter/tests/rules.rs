@@ -259,3 +259,35 @@ fn env_fixes_in_a_crlf_dockerfile() {
         "FROM python:3.12-slim\r\nENV PYTHONDONTWRITEBYTECODE=1\r\nENV PYTHONUNBUFFERED=1\r\nCOPY app.py .\r\nCMD [\"python\", \"app.py\"]\r\n"
     );
 }
+
+/// PY001's reorder and PY070's `USER` in one round on a file without a final newline (as in
+/// the corpus): no empty line between them, and the moved `RUN` is not glued to `COPY . .`.
+#[test]
+fn layering_and_user_fixes_without_a_final_newline() {
+    use pristine_linter::fix::{FixMode, fix_dockerfile};
+    let settings = LinterSettings {
+        rules: RuleSet::from_iter([
+            Rule::from_code_or_name("PY001").unwrap(),
+            Rule::from_code_or_name("PY070").unwrap(),
+        ]),
+        ..LinterSettings::default()
+    };
+    let source =
+        "FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\nRUN pip install -r requirements.txt";
+    let fixed =
+        fix_dockerfile(Path::new("Dockerfile"), source, &settings, FixMode::Unsafe).unwrap();
+    assert_eq!(
+        fixed.text,
+        "FROM python:3.12-slim\nWORKDIR /code\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\nRUN useradd --create-home --uid 10001 app\nUSER 10001\n"
+    );
+    // PY001 alone: the file still ends without a newline.
+    let only = LinterSettings {
+        rules: RuleSet::from_iter([Rule::from_code_or_name("PY001").unwrap()]),
+        ..LinterSettings::default()
+    };
+    let fixed = fix_dockerfile(Path::new("Dockerfile"), source, &only, FixMode::Unsafe).unwrap();
+    assert_eq!(
+        fixed.text,
+        "FROM python:3.12-slim\nWORKDIR /code\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . ."
+    );
+}

@@ -128,8 +128,19 @@ pub(crate) fn requirements_layering(
         usize::from(instructions.get(copy)?.node.range.start()),
     )?;
     let run_range = run_inst.node.range;
-    let run_start = line_start(source, usize::from(run_range.start()))?;
+    let mut run_start = line_start(source, usize::from(run_range.start()))?;
     let run_end = line_end(source, usize::from(run_range.end()));
+    // The RUN is the last line and the file has no final newline: take the line break before
+    // it too, so the file still ends without one (and a USER appended after it by PY070's fix
+    // in the same round does not leave an empty line).
+    if run_end == source.len() && !source.ends_with('\n') {
+        let before = source.get(..run_start).unwrap_or_default();
+        if let Some(stripped) = before.strip_suffix(eol)
+            && stripped.len() > copy_start
+        {
+            run_start = stripped.len();
+        }
+    }
     let run_text = source.get(usize::from(run_range.start())..usize::from(run_range.end()))?;
     let flags: Vec<&str> = instructions
         .get(copy)?
