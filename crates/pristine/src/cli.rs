@@ -50,6 +50,8 @@ pub(crate) enum Command {
     },
     /// Print the resolved configuration (the file found, defaults, overrides)
     Config(ConfigArgs),
+    /// Write a Dockerfile and a .dockerignore for the Python project in DIR
+    Init(InitArgs),
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -213,6 +215,42 @@ pub(crate) struct ImageArgs {
     /// How many layers the summary lists (the largest)
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub(crate) top: usize,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// The project directory [default: .]
+    pub(crate) dir: Option<PathBuf>,
+    /// The base image of both stages [default: python:<version>-slim-bookworm]
+    #[arg(long, value_name = "IMAGE")]
+    pub(crate) base_image: Option<String>,
+    /// The Python version (`3.12`) instead of the detected one
+    #[arg(long, value_name = "VERSION")]
+    pub(crate) python: Option<String>,
+    /// The package manager instead of the detected one (pip, pyproject, poetry, uv, pipenv, pdm, conda)
+    #[arg(long, value_name = "NAME")]
+    pub(crate) package_manager: Option<String>,
+    /// The command the image runs (`gunicorn app:app -b 0.0.0.0:8000`, or a JSON array)
+    #[arg(long, value_name = "COMMAND", allow_hyphen_values = true)]
+    pub(crate) entrypoint: Option<String>,
+    /// The port the app listens on instead of the detected one
+    #[arg(long)]
+    pub(crate) port: Option<u16>,
+    /// The image uv is copied from [default: ghcr.io/astral-sh/uv:<pinned version>]
+    #[arg(long, value_name = "IMAGE")]
+    pub(crate) uv_image: Option<String>,
+    /// Start the Dockerfile with `# syntax=docker/dockerfile:1` (BuildKit then pulls that frontend)
+    #[arg(long)]
+    pub(crate) syntax: bool,
+    /// Overwrite an existing Dockerfile or .dockerignore
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Print a diff against the existing files instead of writing
+    #[arg(long, conflicts_with = "stdout")]
+    pub(crate) diff: bool,
+    /// Print the files instead of writing them
+    #[arg(long)]
+    pub(crate) stdout: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

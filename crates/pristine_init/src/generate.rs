@@ -9,8 +9,10 @@ use crate::{App, Detection, Framework, GeneratedFile, Options, PackageManager, S
 /// uv's version in `COPY --from=ghcr.io/astral-sh/uv:<version>` (pinned: R22).
 pub const UV_VERSION: &str = "0.13.9";
 const POETRY_VERSION: &str = "2.5.1";
-/// `pdm[locked]` pins PDM's own dependencies (hishel 2.0 breaks an unpinned 2.29.4 install).
 const PDM_VERSION: &str = "2.29.4";
+/// hishel 2.0 breaks PDM 2.29.4 (`AttributeError: SyncSqliteStorage`), and its `locked` extra
+/// pins a certifi release that PyPI no longer serves: pin the one dependency that matters.
+const PDM_HISHEL: &str = "hishel==1.4.0";
 const PIPENV_VERSION: &str = "2026.10.3";
 const MICROMAMBA_IMAGE: &str = "mambaorg/micromamba:1.5.10";
 /// pip of the base image, installing into the app's venv (pip ≥ 22.3).
@@ -80,7 +82,7 @@ fn apt_install(out: &mut Out, packages: &[&str], purpose: &str) {
 
 fn tool_venv(out: &mut Out, dir: &str, spec: &str) {
     out.line(&format!(
-        "RUN --mount=type=cache,target=/root/.cache/pip \\\n    python -m venv {dir} && {dir}/bin/pip install \"{spec}\""
+        "RUN --mount=type=cache,target=/root/.cache/pip \\\n    python -m venv {dir} && {dir}/bin/pip install {spec}"
     ));
 }
 
@@ -202,8 +204,8 @@ fn builder(out: &mut Out, d: &Detection, options: &Options, base: &str) {
         }
         PackageManager::Pdm => {
             out.line("ENV PDM_CHECK_UPDATE=false");
-            tool_venv(out, "/opt/pdm", &format!("pdm[locked]=={PDM_VERSION}"));
-            out.why(format!("builder: PDM {PDM_VERSION} with its `locked` extra (its own dependencies pinned) in /opt/pdm"));
+            tool_venv(out, "/opt/pdm", &format!("pdm=={PDM_VERSION} {PDM_HISHEL}"));
+            out.why(format!("builder: PDM {PDM_VERSION} in its own venv /opt/pdm, with {PDM_HISHEL} (hishel 2.0 breaks it)"));
             out.line("WORKDIR /app");
             out.line("COPY pyproject.toml pdm.lock ./");
             out.line("RUN --mount=type=cache,target=/root/.cache/pdm \\\n    /opt/pdm/bin/pdm install --check --prod --no-self --no-editable");

@@ -10,6 +10,7 @@ mod context;
 mod debug;
 mod fix;
 mod image;
+mod init;
 mod rule;
 
 pub(crate) fn run(cli: Cli) -> Result<Outcome> {
@@ -23,6 +24,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules { output_format } => rule::rules(output_format),
         Command::Debug(DebugCommand::DockerfileAst { file }) => debug::dockerfile_ast(&file),
         Command::Config(args) => check::show_config(&args),
+        Command::Init(args) => init::init(&args),
         Command::Image(args) => image::image(&args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
