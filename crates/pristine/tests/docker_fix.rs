@@ -1,0 +1,273 @@
+//! `pristine check --fix` end to end with a real Docker engine.
+//!
+//! - The seed project (a host `.venv` holding the macOS arm64 `cryptography` wheel, `COPY . .`
+//!   into a local `python:3.11-slim` stand-in): the build's `docker run` fails with the loader's
+//!   `invalid ELF header`; after `pristine check --fix` the `.dockerignore` excludes the venv, the
+//!   rebuilt image has no `/app/.venv` and the app fails only because `cryptography` is not
+//!   installed (`ModuleNotFoundError`), never with the ELF error.
+//! - A pip project (`COPY . .` then `pip install -r requirements.txt`): `--fix --unsafe-fixes`
+//!   moves the requirements `COPY` + install before `COPY . .` (PY001) and adds a non-root
+//!   `USER`; the result builds and runs, and after a source-only change the second build reuses
+//!   the install layer (`CACHED` in BuildKit's plain progress), which the unfixed Dockerfile
+//!   does not.
+//!
+//! Run by `scripts/test-docker` (fixtures from `scripts/build-binary-fixtures`, exported as
+//! `PRISTINE_BINARY_FIXTURES`; base image `pristine-test/python:3.11-slim` from
+//! `scripts/build-python-image`). The engine has no network: the requirements name no package
+//! (pip still reads the file and runs), and every build uses `--network=none`.
+#![allow(clippy::print_stderr)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const IMAGE: &str = "pristine-test/python:3.11-slim";
+const SITE: &str = ".venv/lib/python3.11/site-packages";
+
+fn fixtures() -> PathBuf {
+    let dir = std::env::var_os("PRISTINE_BINARY_FIXTURES")
+        .map(PathBuf::from)
+        .expect(
+            "PRISTINE_BINARY_FIXTURES must point at the output of scripts/build-binary-fixtures",
+        );
+    assert!(
+        dir.join("wheels/macos-arm64").is_dir(),
+        "{} has no wheels/macos-arm64 (scripts/build-binary-fixtures)",
+        dir.display()
+    );
+    dir
+}
+
+fn docker() -> Command {
+    Command::new(std::env::var_os("PRISTINE_DOCKER").unwrap_or_else(|| "docker".into()))
+}
+
+fn pristine(dir: &Path, args: &[&str]) -> Output {
+    let bin = std::env::var_os("PRISTINE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_pristine")),
+        PathBuf::from,
+    );
+    let out = Command::new(bin)
+        .arg("check")
+        .arg("--isolated")
+        .args(["--output-format", "concise"])
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pristine check");
+    eprintln!(
+        "pristine check {}: exit {:?}\n{}{}",
+        args.join(" "),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `docker build --progress=plain`; panics on failure; returns BuildKit's progress output.
+fn build(dir: &Path, tag: &str) -> String {
+    let out = docker()
+        .args(["build", "--progress=plain", "--network=none", "-t", tag])
+        .arg(dir)
+        .env("DOCKER_BUILDKIT", "1")
+        .output()
+        .expect("docker build");
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "docker build failed:\n{log}");
+    log
+}
+
+fn run(tag: &str, cmd: &[&str]) -> Output {
+    docker()
+        .args(["run", "--rm", "--network=none", tag])
+        .args(cmd)
+        .output()
+        .expect("docker run")
+}
+
+/// Removes the test's images when it ends, passed or not.
+struct Images(Vec<String>);
+
+impl Drop for Images {
+    fn drop(&mut self) {
+        for tag in &self.0 {
+            let _ = docker().args(["rmi", "-f", tag]).output();
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs a Docker engine: run by .ci/run via scripts/test-docker"]
+fn seed_fix_excludes_the_venv_and_the_elf_error_is_gone() {
+    let fx = fixtures();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    copy_tree(&fx.join("wheels/macos-arm64"), &dir.join(SITE));
+    fs::write(
+        dir.join(".venv/pyvenv.cfg"),
+        "home = /opt/homebrew/opt/python@3.11/bin\ninclude-system-site-packages = false\nversion = 3.11.9\n",
+    )
+    .unwrap();
+    fs::create_dir_all(dir.join("app")).unwrap();
+    fs::write(dir.join("app/main.py"), "print('hello')\n").unwrap();
+    // The app imports the native module from where the host venv put it, as the seed does.
+    let cmd = serde_json::to_string(&format!(
+        "import sys; sys.path.insert(0, '/app/{SITE}'); import cryptography.hazmat.bindings._rust"
+    ))
+    .unwrap();
+    fs::write(
+        dir.join("Dockerfile"),
+        format!("FROM {IMAGE}\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"-c\", {cmd}]\n"),
+    )
+    .unwrap();
+    let before = "pristine-test/fix-seed-before:latest";
+    let after = "pristine-test/fix-seed-after:latest";
+    let _images = Images(vec![before.into(), after.into()]);
+
+    build(dir, before);
+    let out = run(before, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!(
+        "before the fix: docker run exit {:?}\n{stderr}",
+        out.status.code()
+    );
+    assert!(
+        !out.status.success() && stderr.contains("invalid ELF header"),
+        "the unfixed seed must fail with the ELF error:\n{stderr}"
+    );
+
+    let fix = pristine(dir, &["--fix"]);
+    assert_ne!(fix.status.code(), Some(2), "pristine check --fix failed");
+    let ignore = fs::read_to_string(dir.join(".dockerignore")).expect(".dockerignore written");
+    eprintln!(".dockerignore:\n{ignore}");
+    assert!(
+        ignore.lines().any(|l| l.trim() == ".venv"),
+        ".dockerignore does not exclude .venv:\n{ignore}"
+    );
+    let check = pristine(dir, &[]);
+    let found = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        !found.contains("CX004") && !found.contains("CX005"),
+        "the venv is still reported:\n{found}"
+    );
+
+    build(dir, after);
+    let probe = run(
+        after,
+        &[
+            "python",
+            "-c",
+            "import os, sys; sys.exit(1 if os.path.exists('/app/.venv') else 0)",
+        ],
+    );
+    assert!(
+        probe.status.success(),
+        "the fixed image still contains /app/.venv"
+    );
+    let main = run(after, &["python", "app/main.py"]);
+    assert_eq!(String::from_utf8_lossy(&main.stdout), "hello\n");
+    let out = run(after, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!(
+        "after the fix: docker run exit {:?}\n{stderr}",
+        out.status.code()
+    );
+    assert!(
+        !stderr.contains("invalid ELF header"),
+        "the ELF error is still there:\n{stderr}"
+    );
+    // The app now fails only for the dependency it never installed.
+    assert!(
+        stderr.contains("ModuleNotFoundError: No module named 'cryptography'"),
+        "{stderr}"
+    );
+}
+
+/// BuildKit's plain progress: whether the step whose line contains `needle` was `CACHED`.
+fn step_cached(log: &str, needle: &str) -> bool {
+    let step = log
+        .lines()
+        .find(|l| l.starts_with('#') && l.contains(needle))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no step `{needle}` in the build output:\n{log}"));
+    log.lines().any(|l| l == format!("{step} CACHED"))
+}
+
+#[test]
+#[ignore = "needs a Docker engine: run by .ci/run via scripts/test-docker"]
+fn pip_reorder_fix_builds_and_caches_the_install_layer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let dockerfile = format!(
+        "FROM {IMAGE}\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+    );
+    fs::write(dir.join("Dockerfile"), &dockerfile).unwrap();
+    fs::write(
+        dir.join("requirements.txt"),
+        "# the app has no third-party dependencies\n",
+    )
+    .unwrap();
+    fs::write(dir.join("app.py"), "print('v1')\n").unwrap();
+    fs::write(dir.join(".dockerignore"), ".git\n").unwrap();
+    let unfixed = "pristine-test/fix-pip-before:latest";
+    let fixed = "pristine-test/fix-pip-after:latest";
+    let _images = Images(vec![unfixed.into(), fixed.into()]);
+    let install = "pip install --no-cache-dir -r requirements.txt";
+
+    // Unfixed: a source change re-runs the install.
+    build(dir, unfixed);
+    fs::write(dir.join("app.py"), "print('v2')\n").unwrap();
+    let log = build(dir, unfixed);
+    assert!(
+        !step_cached(&log, install),
+        "the unfixed Dockerfile reused the install layer after a source change:\n{log}"
+    );
+
+    let fix = pristine(dir, &["--fix", "--unsafe-fixes"]);
+    assert_ne!(fix.status.code(), Some(2), "pristine check --fix failed");
+    let text = fs::read_to_string(dir.join("Dockerfile")).unwrap();
+    eprintln!("fixed Dockerfile:\n{text}");
+    let pos = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` not in the fixed Dockerfile:\n{text}"))
+    };
+    assert!(pos("COPY requirements.txt ./") < pos(install));
+    assert!(pos(install) < pos("COPY . ."));
+
+    build(dir, fixed);
+    let out = run(fixed, &[]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "v2\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fs::write(dir.join("app.py"), "print('v3')\n").unwrap();
+    let log = build(dir, fixed);
+    eprintln!("second build of the fixed Dockerfile:\n{log}");
+    assert!(
+        step_cached(&log, install),
+        "the install step was not CACHED after a source-only change:\n{log}"
+    );
+    assert!(
+        !step_cached(&log, "COPY . ."),
+        "the source COPY cannot be cached after a source change:\n{log}"
+    );
+    let out = run(fixed, &[]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "v3\n");
+}
