@@ -1,5 +1,7 @@
 use pristine_shell::{PipFront, Tool, invocations};
 
+use pristine_diagnostics::{Edit, Fix};
+
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
 use crate::registry::declare_rule;
@@ -31,6 +33,12 @@ declare_rule! {
     /// RUN --mount=type=cache,target=/root/.cache/uv uv sync --locked
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix inserts `--no-cache` after the subcommand (`uv sync --no-cache`,
+    /// `uv pip install --no-cache`). It is safe: uv then uses a temporary cache directory for
+    /// the run and removes it, which changes what the layer keeps, not what is installed. With
+    /// BuildKit, a cache mount (see above) is the better cure: it also speeds up rebuilds.
+    ///
     /// ## References
     /// - [uv: Using uv in Docker, "Caching"](https://docs.astral.sh/uv/guides/integration/docker/#caching)
     /// - python-rules.md R21 `uv-cache-mount-settings`, R29
@@ -39,7 +47,7 @@ declare_rule! {
         name: "uv-cache-in-layer",
         family: Python,
         severity: Warning,
-        fix: None,
+        fix: Always,
         hadolint: [],
         buildkit: [],
         summary: "uv leaves its cache in the image",
@@ -56,17 +64,18 @@ pub(crate) fn uv_cache_in_layer(checker: &mut Checker) {
         }
         let cache_dir = var_before(checker, run.stage, run.index, "UV_CACHE_DIR");
         for inv in invocations(run.script) {
-            let relevant = match inv.tool {
-                Tool::Uv => matches!(inv.subcommand(), "sync" | "add"),
+            // The subcommand word `--no-cache` goes after.
+            let subcommand = match inv.tool {
+                Tool::Uv if matches!(inv.subcommand(), "sync" | "add") => inv.subcommands.first(),
                 Tool::Pip(PipFront::Uv) => inv
                     .subcommands
                     .get(1)
-                    .is_some_and(|w| matches!(w.text.as_str(), "install" | "sync")),
-                _ => false,
+                    .filter(|w| matches!(w.text.as_str(), "install" | "sync")),
+                _ => None,
             };
-            if !relevant {
+            let Some(subcommand) = subcommand else {
                 continue;
-            }
+            };
             let mut needles = vec![
                 ".cache/uv".to_owned(),
                 "/root/.cache".to_owned(),
@@ -86,13 +95,14 @@ pub(crate) fn uv_cache_in_layer(checker: &mut Checker) {
             {
                 continue;
             }
-            found.push(inv.command.range);
+            found.push((inv.command.range, subcommand.range));
         }
     }
-    for range in found {
+    for (range, subcommand) in found {
         let diagnostic = checker
             .diagnostic(Rule::UvCacheInLayer, "uv's cache is left in the layer".to_owned(), range)
-            .with_help("Mount a cache (`RUN --mount=type=cache,target=/root/.cache/uv`) or pass `--no-cache`");
+            .with_help("Mount a cache (`RUN --mount=type=cache,target=/root/.cache/uv`) or pass `--no-cache`")
+            .with_fix(Fix::safe(vec![Edit::insertion(" --no-cache", subcommand.end())]));
         checker.report(diagnostic);
     }
 }
