@@ -4,6 +4,8 @@
 //! Every edit inserts or deletes whole lines at line starts, in the file's own line ending, and
 //! copies instruction text verbatim (continuations, escape character, heredocs untouched).
 
+use std::fmt::Write as _;
+
 use pristine_diagnostics::{Edit, Fix, TextRange, TextSize};
 use pristine_dockerfile::{Command, Keyword};
 use pristine_shell::{Script, Tool};
@@ -61,20 +63,7 @@ pub(crate) fn requirements_layering(
     script: &Script,
 ) -> Option<Fix> {
     let instructions = &checker.dockerfile.instructions;
-    let Some(Command::Copy(c)) = command(checker, copy) else {
-        return None;
-    };
-    let is_dot = |s: &str| s == "." || s == "./";
-    if c.from.is_some()
-        || c.parents
-        || !c.excludes.is_empty()
-        || c.sources.len() != 1
-        || !c
-            .sources
-            .iter()
-            .all(|s| matches!(s, pristine_dockerfile::Source::Path(p) if is_dot(p.value.as_str())))
-        || !is_dot(c.dest.value.as_str())
-    {
+    if !plain_context_copy(checker, copy) {
         return None;
     }
     let stage = checker.stages.stage_of(copy)?.index;
@@ -238,4 +227,105 @@ pub(crate) fn non_root_user(
         (after, format!("{lead}{create}{eol}USER 10001{eol}"))
     };
     Some(Fix::unsafe_edits(vec![Edit::insertion(text, size(at)?)]))
+}
+
+/// PY004: uv's "intermediate layers" before `COPY . .`: the same `uv sync` with
+/// `--no-install-project`, on bind-mounted `uv.lock` and `pyproject.toml` (uv's Docker guide).
+/// The `uv sync` after `COPY . .` stays (it installs the project). Only for the plain case: the
+/// whole-context `COPY . .` directly followed (bar `LABEL`/`EXPOSE`) by the `RUN` in the same
+/// stage, one `uv sync` in it with `--locked` or `--frozen` (so `uv.lock` exists), no
+/// `--project`/`--directory`/`--package`/workspace options, no bind mount and no heredoc.
+pub(crate) fn uv_layering(
+    checker: &Checker,
+    copy: usize,
+    run: usize,
+    script: &Script,
+) -> Option<Fix> {
+    let instructions = &checker.dockerfile.instructions;
+    if !plain_context_copy(checker, copy) {
+        return None;
+    }
+    let stage = checker.stages.stage_of(copy)?.index;
+    if checker.stages.stage_of(run).map(|s| s.index) != Some(stage) {
+        return None;
+    }
+    for i in copy + 1..run {
+        let kind = instructions.get(i)?.node.kind();
+        if !matches!(kind, Some(Keyword::Label | Keyword::Expose)) {
+            return None;
+        }
+    }
+    let run_inst = instructions.get(run)?;
+    if !run_inst.node.heredocs.is_empty() {
+        return None;
+    }
+    let mut syncs = pristine_shell::invocations(script)
+        .into_iter()
+        .filter(|i| i.tool == Tool::Uv && i.subcommand() == "sync");
+    let sync = syncs.next()?;
+    if syncs.next().is_some()
+        || !sync.opts.has(&["--locked", "--frozen"])
+        || sync.opts.has(&[
+            "--project",
+            "--directory",
+            "--package",
+            "--all-packages",
+            "--no-install-project",
+            "--no-install-workspace",
+            "--only-install-project",
+        ])
+    {
+        return None;
+    }
+    let flags: Vec<&str> = run_inst
+        .node
+        .flags
+        .iter()
+        .map(|f| f.value.as_str())
+        .collect();
+    if flags.iter().any(|f| {
+        f.contains("type=bind") || f.contains(char::is_whitespace) || f.contains(['"', '\''])
+    }) {
+        return None;
+    }
+    let source = checker.source;
+    let eol = eol(source);
+    let command = sync.command.range;
+    let word_end = sync.subcommands.first()?.range.end();
+    let head = source.get(usize::from(command.start())..usize::from(word_end))?;
+    let tail = source.get(usize::from(word_end)..usize::from(command.end()))?;
+    // One flag per line, as uv's guide writes it, with the file's escape character.
+    let escape = checker.dockerfile.escape;
+    let mut insertion = run_inst.node.keyword.value.clone();
+    for flag in flags.iter().copied().chain([
+        "--mount=type=bind,source=uv.lock,target=uv.lock",
+        "--mount=type=bind,source=pyproject.toml,target=pyproject.toml",
+    ]) {
+        let _ = write!(insertion, " {flag} {escape}{eol}   ");
+    }
+    let _ = write!(insertion, " {head} --no-install-project{tail}{eol}");
+    let copy_start = line_start(
+        source,
+        usize::from(instructions.get(copy)?.node.range.start()),
+    )?;
+    Some(Fix::unsafe_edits(vec![Edit::insertion(
+        insertion,
+        size(copy_start)?,
+    )]))
+}
+
+/// A whole-context `COPY . .` (or `./`): one source, no `--from`, `--parents` or `--exclude`.
+fn plain_context_copy(checker: &Checker, copy: usize) -> bool {
+    let Some(Command::Copy(c)) = command(checker, copy) else {
+        return false;
+    };
+    let is_dot = |s: &str| s == "." || s == "./";
+    c.from.is_none()
+        && !c.parents
+        && c.excludes.is_empty()
+        && c.sources.len() == 1
+        && c.sources
+            .iter()
+            .all(|s| matches!(s, pristine_dockerfile::Source::Path(p) if is_dot(p.value.as_str())))
+        && is_dot(c.dest.value.as_str())
 }

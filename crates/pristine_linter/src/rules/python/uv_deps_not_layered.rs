@@ -3,7 +3,8 @@ use pristine_shell::{Invocation, Script, Tool};
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
 use crate::registry::declare_rule;
-use crate::rules::python::helpers::report_install_after_context_copy;
+use crate::rules::python::fixes::uv_layering;
+use crate::rules::python::helpers::report_install_after_context_copy_with_fix;
 
 declare_rule! {
     /// ## What it does
@@ -44,6 +45,15 @@ declare_rule! {
     /// RUN --mount=type=cache,target=/root/.cache/uv uv sync --locked
     /// ```
     ///
+    /// ## Fix safety
+    /// In the plain case (`COPY . .` directly followed by the `RUN` with one `uv sync --locked`
+    /// or `--frozen`), the fix inserts before `COPY . .` the same `RUN` flags and `uv sync`
+    /// with `--no-install-project`, on bind mounts of `uv.lock` and `pyproject.toml`, as uv's
+    /// guide does; the `uv sync` after `COPY . .` stays and installs the project. It is unsafe:
+    /// `RUN --mount` needs BuildKit, and a project whose dependency resolution needs more
+    /// than those two files (workspace members, path dependencies, a `README` read by the build
+    /// backend of a dependency) fails in the new step.
+    ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
     /// - [uv: Using uv in Docker, "Intermediate layers"](https://docs.astral.sh/uv/guides/integration/docker/#intermediate-layers)
@@ -53,7 +63,7 @@ declare_rule! {
         name: "uv-deps-not-layered",
         family: Python,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "`uv sync` after copying the whole build context",
@@ -70,11 +80,12 @@ fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
 
 /// PY004
 pub(crate) fn uv_deps_not_layered(checker: &mut Checker) {
-    report_install_after_context_copy(
+    report_install_after_context_copy_with_fix(
         checker,
         Rule::UvDepsNotLayered,
         "`uv sync`",
         &is_install,
         &is_earlier_install,
+        &uv_layering,
     );
 }
