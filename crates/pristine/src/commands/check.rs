@@ -23,7 +23,7 @@ use crate::render::{self, Sources};
 
 /// Builds the settings: the configuration file (`--config PATH`, or the nearest one above
 /// `start`), then `--config KEY=VALUE` overrides, then the command-line flags (`cli`).
-fn load_settings(
+pub(crate) fn load_settings(
     common: &ConfigArgsCommon,
     start: &Path,
     cli: Options,
@@ -69,7 +69,7 @@ fn load_settings(
 }
 
 /// Reports a configuration error on stderr, with a code frame at the offending key or value.
-fn report_config_error(err: &ConfigError) {
+pub(crate) fn report_config_error(err: &ConfigError) {
     if let ConfigError::Parse {
         path,
         text,
