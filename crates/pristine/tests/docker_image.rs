@@ -290,7 +290,7 @@ fn clean_image_has_no_error() {
     let _ctx = build(
         tag,
         "",
-        "RUN python -m venv --without-pip /opt/venv && useradd --create-home app\nUSER app",
+        "RUN python -m venv --without-pip /opt/venv && useradd --create-home app\nRUN true\nUSER app",
     );
     let (out, findings) = audit(tag);
     let errors: Vec<_> = findings

@@ -483,9 +483,10 @@ impl<R: Read> Read for Guard<R> {
     }
 }
 
-/// Whether the first block of an uncompressed blob is a tar header.
+/// Whether the first block of an uncompressed blob is a tar header, or the end-of-archive
+/// block of an empty layer (a `RUN` that changed nothing is 1024 zero bytes).
 pub(crate) fn looks_like_tar(prefix: &[u8]) -> bool {
-    tar::checksum_ok(prefix)
+    tar::checksum_ok(prefix) || prefix.get(..512).is_some_and(|b| b.iter().all(|&x| x == 0))
 }
 
 #[cfg(test)]

@@ -183,8 +183,13 @@ fn config(history: &[&str], extra: serde_json::Value) -> Vec<u8> {
 /// A classic `docker save` tarball.
 fn docker_archive(layers: &[Vec<u8>], config: &[u8]) -> Vec<u8> {
     let mut members = Vec::new();
-    let mut names = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for (i, layer) in layers.iter().enumerate() {
+        // The same layer twice is stored once and listed twice, as docker save does.
+        if let Some(j) = layers[..i].iter().position(|l| l == layer) {
+            names.push(names[j].clone());
+            continue;
+        }
         let name = format!("layer{i}/layer.tar");
         members.push(dir(&format!("layer{i}/")));
         members.push(file(&name, layer));
@@ -335,14 +340,25 @@ fn gzip_zstd_and_plain_layers_stream_and_file_agree() {
     let l1 = gzip(&base_layer());
     let l2 = zstd(&tar(&[file("app/a.txt", b"a")]));
     let l3 = tar(&[file("app/b.txt", b"b")]);
-    let archive = docker_archive(&[l1, l2, l3], &config(&["a", "b", "c"], json!({})));
+    // A `RUN` that changed nothing: an empty tar, listed twice.
+    let empty = tar(&[]);
+    let archive = docker_archive(
+        &[l1, l2, empty.clone(), l3, empty],
+        &config(&["a", "b", "e", "c", "e"], json!({})),
+    );
     let from_file = open_bytes(&archive).unwrap();
     let from_stream = open_stream("x", &archive[..], &Options::default()).unwrap();
     for image in [&from_file, &from_stream] {
         let kinds: Vec<_> = image.layers.iter().map(|l| l.compression).collect();
         assert_eq!(
             kinds,
-            [Compression::Gzip, Compression::Zstd, Compression::None]
+            [
+                Compression::Gzip,
+                Compression::Zstd,
+                Compression::None,
+                Compression::None,
+                Compression::None
+            ]
         );
         assert!(image.fs.get("app/a.txt").is_some());
         assert!(image.fs.get("app/b.txt").is_some());
