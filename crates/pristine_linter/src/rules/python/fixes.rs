@@ -231,18 +231,105 @@ pub(crate) fn non_root_user(
 
 /// PY004: uv's "intermediate layers" before `COPY . .`: the same `uv sync` with
 /// `--no-install-project`, on bind-mounted `uv.lock` and `pyproject.toml` (uv's Docker guide).
-/// The `uv sync` after `COPY . .` stays (it installs the project). Only for the plain case: the
-/// whole-context `COPY . .` directly followed (bar `LABEL`/`EXPOSE`) by the `RUN` in the same
-/// stage, one `uv sync` in it with `--locked` or `--frozen` (so `uv.lock` exists), no
-/// `--project`/`--directory`/`--package`/workspace options, no bind mount and no heredoc.
+/// The `uv sync` after `COPY . .` stays (it installs the project). Only with `--locked` or
+/// `--frozen` (so `uv.lock` exists) and without project/package/workspace options.
 pub(crate) fn uv_layering(
     checker: &Checker,
     copy: usize,
     run: usize,
     script: &Script,
 ) -> Option<Fix> {
+    pre_install(
+        checker,
+        copy,
+        run,
+        script,
+        &PreInstall {
+            tool: Tool::Uv,
+            subcommand: "sync",
+            required: &["--locked", "--frozen"],
+            forbidden: &[
+                "--project",
+                "--directory",
+                "--package",
+                "--all-packages",
+                "--no-install-project",
+                "--no-install-workspace",
+                "--only-install-project",
+            ],
+            manifests: None,
+            binds: &[
+                "--mount=type=bind,source=uv.lock,target=uv.lock",
+                "--mount=type=bind,source=pyproject.toml,target=pyproject.toml",
+            ],
+            option: "--no-install-project",
+        },
+    )
+}
+
+/// PY003: Poetry's documented layering (FAQ, "Docker"): `COPY pyproject.toml poetry.lock* ./`
+/// and the same `poetry install` with `--no-root` before `COPY . .` (`poetry.lock*`: a project
+/// without a lock file still builds).
+pub(crate) fn poetry_layering(
+    checker: &Checker,
+    copy: usize,
+    run: usize,
+    script: &Script,
+) -> Option<Fix> {
+    pre_install(
+        checker,
+        copy,
+        run,
+        script,
+        &PreInstall {
+            tool: Tool::Poetry,
+            subcommand: "install",
+            required: &[],
+            forbidden: &[
+                "--directory",
+                "-C",
+                "--project",
+                "-P",
+                "--no-root",
+                "--only-root",
+            ],
+            manifests: Some("pyproject.toml poetry.lock*"),
+            binds: &[],
+            option: "--no-root",
+        },
+    )
+}
+
+/// A dependency-only install to put before the whole-context copy.
+struct PreInstall<'a> {
+    tool: Tool,
+    subcommand: &'a str,
+    /// At least one of these options must be on the install (empty: none needed).
+    required: &'a [&'a str],
+    /// None of these may be.
+    forbidden: &'a [&'a str],
+    /// `COPY <manifests> ./` before the install, when the manifests are copied.
+    manifests: Option<&'a str>,
+    /// `RUN` flags that bind the manifests instead.
+    binds: &'a [&'a str],
+    /// The option that makes the install skip the project itself, put after the subcommand.
+    option: &'a str,
+}
+
+/// The shared layering fix of PY003/PY004: inserts before `COPY . .` the manifests (copied or
+/// bind-mounted) and the same install with `pre.option`. Only the plain case: the whole-context
+/// `COPY . .` directly followed (bar `LABEL`/`EXPOSE`) by the `RUN` in the same stage, whose
+/// script parses and starts with the one install (a tool installed earlier in the same `RUN`
+/// would be missing), without a bind mount or heredoc.
+fn pre_install(
+    checker: &Checker,
+    copy: usize,
+    run: usize,
+    script: &Script,
+    pre: &PreInstall,
+) -> Option<Fix> {
     let instructions = &checker.dockerfile.instructions;
-    if !plain_context_copy(checker, copy) {
+    if !plain_context_copy(checker, copy) || script.has_error {
         return None;
     }
     let stage = checker.stages.stage_of(copy)?.index;
@@ -259,21 +346,14 @@ pub(crate) fn uv_layering(
     if !run_inst.node.heredocs.is_empty() {
         return None;
     }
-    let mut syncs = pristine_shell::invocations(script)
+    let mut installs = pristine_shell::invocations(script)
         .into_iter()
-        .filter(|i| i.tool == Tool::Uv && i.subcommand() == "sync");
-    let sync = syncs.next()?;
-    if syncs.next().is_some()
-        || !sync.opts.has(&["--locked", "--frozen"])
-        || sync.opts.has(&[
-            "--project",
-            "--directory",
-            "--package",
-            "--all-packages",
-            "--no-install-project",
-            "--no-install-workspace",
-            "--only-install-project",
-        ])
+        .filter(|i| i.tool == pre.tool && i.subcommand() == pre.subcommand);
+    let install = installs.next()?;
+    if installs.next().is_some()
+        || install.index != 0
+        || (!pre.required.is_empty() && !install.opts.has(pre.required))
+        || install.opts.has(pre.forbidden)
     {
         return None;
     }
@@ -290,20 +370,26 @@ pub(crate) fn uv_layering(
     }
     let source = checker.source;
     let eol = eol(source);
-    let command = sync.command.range;
-    let word_end = sync.subcommands.first()?.range.end();
+    let command = install.command.range;
+    let word_end = install.subcommands.first()?.range.end();
     let head = source.get(usize::from(command.start())..usize::from(word_end))?;
     let tail = source.get(usize::from(word_end)..usize::from(command.end()))?;
-    // One flag per line, as uv's guide writes it, with the file's escape character.
+    let mut insertion = String::new();
+    if let Some(manifests) = pre.manifests {
+        let copy_node = &instructions.get(copy)?.node;
+        insertion.push_str(&copy_node.keyword.value);
+        for flag in &copy_node.flags {
+            let _ = write!(insertion, " {}", flag.value);
+        }
+        let _ = write!(insertion, " {manifests} ./{eol}");
+    }
+    // One flag per line, as the tools' guides write it, with the file's escape character.
     let escape = checker.dockerfile.escape;
-    let mut insertion = run_inst.node.keyword.value.clone();
-    for flag in flags.iter().copied().chain([
-        "--mount=type=bind,source=uv.lock,target=uv.lock",
-        "--mount=type=bind,source=pyproject.toml,target=pyproject.toml",
-    ]) {
+    insertion.push_str(&run_inst.node.keyword.value);
+    for flag in flags.iter().chain(pre.binds) {
         let _ = write!(insertion, " {flag} {escape}{eol}   ");
     }
-    let _ = write!(insertion, " {head} --no-install-project{tail}{eol}");
+    let _ = write!(insertion, " {head} {}{tail}{eol}", pre.option);
     let copy_start = line_start(
         source,
         usize::from(instructions.get(copy)?.node.range.start()),

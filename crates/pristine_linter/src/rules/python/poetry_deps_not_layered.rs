@@ -3,7 +3,8 @@ use pristine_shell::{Invocation, Script, Tool};
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
 use crate::registry::declare_rule;
-use crate::rules::python::helpers::report_install_after_context_copy;
+use crate::rules::python::fixes::poetry_layering;
+use crate::rules::python::helpers::report_install_after_context_copy_with_fix;
 
 declare_rule! {
     /// ## What it does
@@ -38,6 +39,15 @@ declare_rule! {
     /// RUN poetry install --only main
     /// ```
     ///
+    /// ## Fix safety
+    /// In the plain case (`COPY . .` directly followed by the `RUN` whose first command is the
+    /// one `poetry install`), the fix inserts before `COPY . .` a `COPY pyproject.toml
+    /// poetry.lock* ./` (with the `COPY`'s flags; the wildcard lets a project without a lock
+    /// file build) and the same `RUN` flags and `poetry install` with `--no-root`, as Poetry's
+    /// FAQ does; the install after `COPY . .` stays and installs the project. It is unsafe:
+    /// path dependencies and a `readme` or package files the dependency install reads are not
+    /// there yet, so the new step can fail where the old one did not.
+    ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
     /// - [Poetry FAQ](https://python-poetry.org/docs/faq/)
@@ -47,7 +57,7 @@ declare_rule! {
         name: "poetry-deps-not-layered",
         family: Python,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "`poetry install` after copying the whole build context",
@@ -64,11 +74,12 @@ fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
 
 /// PY003
 pub(crate) fn poetry_deps_not_layered(checker: &mut Checker) {
-    report_install_after_context_copy(
+    report_install_after_context_copy_with_fix(
         checker,
         Rule::PoetryDepsNotLayered,
         "`poetry install`",
         &is_install,
         &is_earlier_install,
+        &poetry_layering,
     );
 }
