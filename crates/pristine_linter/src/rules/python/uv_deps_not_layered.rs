@@ -46,8 +46,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// In the plain case (`COPY . .` directly followed by the `RUN` with one `uv sync --locked`
-    /// or `--frozen`), the fix inserts before `COPY . .` the same `RUN` flags and `uv sync`
+    /// In the plain case (`COPY . .` directly followed by the `RUN` whose first command is the
+    /// one `uv sync --locked` or `--frozen`), the fix inserts before `COPY . .` the same `RUN` flags and `uv sync`
     /// with `--no-install-project`, on bind mounts of `uv.lock` and `pyproject.toml`, as uv's
     /// guide does; the `uv sync` after `COPY . .` stays and installs the project. It is unsafe:
     /// `RUN --mount` needs BuildKit, and a project whose dependency resolution needs more
