@@ -300,6 +300,31 @@ pub(crate) fn poetry_layering(
     )
 }
 
+/// PY006: PDM's layering (its Dockerfile example): `COPY pyproject.toml pdm.lock* ./` and the
+/// same `pdm install` with `--no-self` before `COPY . .`.
+pub(crate) fn pdm_layering(
+    checker: &Checker,
+    copy: usize,
+    run: usize,
+    script: &Script,
+) -> Option<Fix> {
+    pre_install(
+        checker,
+        copy,
+        run,
+        script,
+        &PreInstall {
+            tool: Tool::Pdm,
+            subcommand: "install",
+            required: &[],
+            forbidden: &["--project", "-p", "--no-self", "--global", "-g"],
+            manifests: Some("pyproject.toml pdm.lock*"),
+            binds: &[],
+            option: "--no-self",
+        },
+    )
+}
+
 /// A dependency-only install to put before the whole-context copy.
 struct PreInstall<'a> {
     tool: Tool,

@@ -3,7 +3,8 @@ use pristine_shell::{Invocation, Script, Tool};
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
 use crate::registry::declare_rule;
-use crate::rules::python::helpers::report_install_after_context_copy;
+use crate::rules::python::fixes::pdm_layering;
+use crate::rules::python::helpers::report_install_after_context_copy_with_fix;
 
 declare_rule! {
     /// ## What it does
@@ -39,6 +40,15 @@ declare_rule! {
     /// RUN pdm install --check --prod --no-editable
     /// ```
     ///
+    /// ## Fix safety
+    /// In the plain case (`COPY . .` directly followed by the `RUN` whose first command is the
+    /// one `pdm install`), the fix inserts before `COPY . .` a `COPY pyproject.toml pdm.lock*
+    /// ./` (with the `COPY`'s flags; the wildcard lets a project without a lock file build) and
+    /// the same `RUN` flags and `pdm install` with `--no-self`, as PDM's example does; the
+    /// install after `COPY . .` stays and installs the project. It is unsafe: path
+    /// dependencies, a `readme` or a dynamic version the install reads are not there yet, so
+    /// the new step can fail where the old one did not.
+    ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
     /// - [PDM: Use PDM in a multi-stage Dockerfile](https://pdm-project.org/en/latest/usage/advanced/)
@@ -48,7 +58,7 @@ declare_rule! {
         name: "pdm-deps-not-layered",
         family: Python,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "`pdm install` after copying the whole build context",
@@ -65,11 +75,12 @@ fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
 
 /// PY006
 pub(crate) fn pdm_deps_not_layered(checker: &mut Checker) {
-    report_install_after_context_copy(
+    report_install_after_context_copy_with_fix(
         checker,
         Rule::PdmDepsNotLayered,
         "`pdm install`",
         &is_install,
         &is_earlier_install,
+        &pdm_layering,
     );
 }
