@@ -291,3 +291,24 @@ fn layering_and_user_fixes_without_a_final_newline() {
         "FROM python:3.12-slim\nWORKDIR /code\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . ."
     );
 }
+
+/// The layering fixes continue their inserted `RUN` with the file's escape character.
+#[test]
+fn layering_fix_uses_the_escape_directive() {
+    use pristine_linter::fix::{FixMode, fix_dockerfile};
+    let settings = LinterSettings {
+        rules: RuleSet::from_iter([Rule::from_code_or_name("PY004").unwrap()]),
+        ..LinterSettings::default()
+    };
+    let source = "# escape=`\r\nFROM python:3.12-slim\r\nWORKDIR /app\r\nCOPY . .\r\nRUN uv sync --locked\r\n";
+    let fixed =
+        fix_dockerfile(Path::new("Dockerfile"), source, &settings, FixMode::Unsafe).unwrap();
+    assert_eq!(
+        fixed.text,
+        "# escape=`\r\nFROM python:3.12-slim\r\nWORKDIR /app\r\n\
+         RUN --mount=type=bind,source=uv.lock,target=uv.lock `\r\n    \
+         --mount=type=bind,source=pyproject.toml,target=pyproject.toml `\r\n    \
+         uv sync --no-install-project --locked\r\n\
+         COPY . .\r\nRUN uv sync --locked\r\n"
+    );
+}
