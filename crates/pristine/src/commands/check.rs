@@ -15,6 +15,7 @@ use pristine_linter::fix::FixMode;
 use pristine_linter::suppression::Suppressions;
 use pristine_linter::{Family, Rule};
 use pristine_workspace::{ConfigError, Configuration, Options, OutputFormat, Settings};
+use rayon::prelude::*;
 
 use crate::Outcome;
 use crate::cli::{CheckArgs, ConfigArgs, ConfigArgsCommon};
@@ -241,6 +242,30 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
             bar
         });
 
+    // Reading and linting a Dockerfile is independent of every other file: do it for all the
+    // distinct Dockerfiles in parallel, then consume the results in build order below so that
+    // errors are reported in the same order as before (findings are sorted anyway).
+    let mut checked: HashMap<&Path, Linted> = {
+        let mut distinct = BTreeSet::new();
+        let unique: Vec<&Path> = builds
+            .iter()
+            .map(|b| b.dockerfile.as_path())
+            .filter(|p| distinct.insert(*p))
+            .collect();
+        let lint = |path: &Path| {
+            std::fs::read(path).map(|bytes| {
+                let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
+                let found = pristine_linter::check_dockerfile(path, &text, &settings.linter);
+                (text, found)
+            })
+        };
+        if unique.len() > 1 {
+            unique.par_iter().map(|&p| (p, lint(p))).collect()
+        } else {
+            unique.iter().map(|&p| (p, lint(p))).collect()
+        }
+    };
+
     let mut diagnostics = Vec::new();
     let mut sources = Sources::default();
     let mut seen_dockerfiles = BTreeSet::new();
@@ -251,14 +276,12 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
             bar.inc(1);
         }
         if seen_dockerfiles.insert(build.dockerfile.clone()) {
-            match std::fs::read(&build.dockerfile) {
-                Ok(bytes) => {
-                    let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
-                    diagnostics.extend(pristine_linter::check_dockerfile(
-                        &build.dockerfile,
-                        &text,
-                        &settings.linter,
-                    ));
+            let result = checked
+                .remove(build.dockerfile.as_path())
+                .unwrap_or_else(|| Err(std::io::Error::other("not read")));
+            match result {
+                Ok((text, found)) => {
+                    diagnostics.extend(found);
                     sources.insert(build.dockerfile.clone(), text);
                 }
                 Err(err) => {
@@ -324,6 +347,9 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
         Outcome::Findings
     })
 }
+
+/// A Dockerfile's text and findings, or why it could not be read.
+type Linted = std::io::Result<(Arc<str>, Vec<Diagnostic>)>;
 
 /// What the configuration says about findings after the checkers ran: rules that are not
 /// enabled (context rules report unconditionally), `per-file-ignores` (matched on absolute
