@@ -86,7 +86,7 @@ fn parse_in(text: &str, frame: Frame<'_>, ctx: Context, shells: u32) -> Script {
         shells,
         has_error: root.has_error(),
     };
-    walker.visit(root, ctx, 0);
+    walker.visit(root, "", ctx, 0);
     let mut script = Script {
         commands: walker.commands,
         has_error: walker.has_error,
@@ -211,7 +211,9 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn visit(&mut self, n: Node<'_>, ctx: Context, depth: usize) {
+    /// `parent` is the kind of `n`'s parent node (empty at the root): passed down rather than
+    /// asked with `Node::parent`, which walks down from the root on every call.
+    fn visit(&mut self, n: Node<'_>, parent: &str, ctx: Context, depth: usize) {
         if depth > MAX_DEPTH {
             self.has_error = true;
             return;
@@ -225,9 +227,7 @@ impl Walker<'_, '_> {
                 "&" => Some(Connector::Background),
                 _ => None,
             };
-            let in_expression = n
-                .parent()
-                .is_some_and(|p| p.kind().ends_with("expression") || p.kind() == "test_command");
+            let in_expression = parent.ends_with("expression") || parent == "test_command";
             if let Some(op) = op
                 && !in_expression
             {
@@ -254,7 +254,7 @@ impl Walker<'_, '_> {
                         let mut cursor = n.walk();
                         for child in n.children(&mut cursor) {
                             if child.id() != b.id() {
-                                self.visit(child, ctx, depth + 1);
+                                self.visit(child, n.kind(), ctx, depth + 1);
                             }
                         }
                     }
@@ -291,7 +291,7 @@ impl Walker<'_, '_> {
                 let mut cursor = n.walk();
                 for child in n.children(&mut cursor) {
                     let before = self.commands.len();
-                    self.visit(child, inner, depth + 1);
+                    self.visit(child, n.kind(), inner, depth + 1);
                     for c in self.commands.get_mut(before..).unwrap_or_default() {
                         // Commands of a `$(…)` in a member are not members; a pipeline
                         // inside a `$(…)` numbers its own members.
@@ -370,7 +370,7 @@ impl Walker<'_, '_> {
                             ..ctx
                         }
                     };
-                    self.visit(child, inner, depth + 1);
+                    self.visit(child, n.kind(), inner, depth + 1);
                 }
             }
             "else_clause" | "case_item" => self.children(
@@ -393,7 +393,7 @@ impl Walker<'_, '_> {
                     } else {
                         ctx
                     };
-                    self.visit(child, inner, depth + 1);
+                    self.visit(child, n.kind(), inner, depth + 1);
                 }
             }
             "comment" | "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
@@ -404,7 +404,7 @@ impl Walker<'_, '_> {
     fn children(&mut self, n: Node<'_>, ctx: Context, depth: usize) {
         let mut cursor = n.walk();
         for child in n.children(&mut cursor) {
-            self.visit(child, ctx, depth + 1);
+            self.visit(child, n.kind(), ctx, depth + 1);
         }
     }
 
@@ -475,7 +475,7 @@ impl Walker<'_, '_> {
         // Substitutions in the words.
         let mut cursor = n.walk();
         for child in n.named_children(&mut cursor) {
-            self.visit(child, ctx, depth + 1);
+            self.visit(child, n.kind(), ctx, depth + 1);
         }
         self.nested_shell(n, index, ctx);
     }
@@ -512,7 +512,7 @@ impl Walker<'_, '_> {
         self.push(command);
         let mut cursor = n.walk();
         for child in n.named_children(&mut cursor) {
-            self.visit(child, ctx, depth + 1);
+            self.visit(child, n.kind(), ctx, depth + 1);
         }
     }
 

@@ -658,7 +658,7 @@ pub fn unwrap_command(command: &Command) -> Option<(&Word, &[Word], bool)> {
             "exec" | "command" | "nohup" | "time" | "eatmydata" | "gosu" | "su-exec" => &[],
             _ => return Some((name, args, sudo)),
         };
-        let wrapper = basename(&name.text).to_owned();
+        let wrapper = basename(&name.text);
         // `command -v pip` / `command -V pip` only looks the name up.
         if wrapper == "command"
             && args
@@ -684,7 +684,7 @@ pub fn unwrap_command(command: &Command) -> Option<(&Word, &[Word], bool)> {
                 continue;
             }
             // gosu/su-exec USER cmd …
-            if matches!(wrapper.as_str(), "gosu" | "su-exec") && i == 0 {
+            if matches!(wrapper, "gosu" | "su-exec") && i == 0 {
                 i += 1;
                 continue;
             }

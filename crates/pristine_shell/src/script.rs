@@ -118,7 +118,11 @@ impl Command {
 
 /// `/usr/bin/pip` → `pip`.
 pub fn basename(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    // Called for every command by many rules: a byte scan, not `rsplit`'s searcher.
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(i) => path.get(i + 1..).unwrap_or(path),
+        None => path,
+    }
 }
 
 /// `set` options seen in the script (`set -e`, `set -euxo pipefail`, `set -o errexit`).
