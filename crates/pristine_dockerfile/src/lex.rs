@@ -81,6 +81,13 @@ impl EnvList {
         self.vars.push((key.into(), value.into()));
     }
 
+    /// Sets `key` to `value` as BuildKit's `AddOrReplace` does: any earlier entry of `key` is
+    /// removed and the new one goes last.
+    pub fn set(&mut self, key: &str, value: impl Into<String>) {
+        self.vars.retain(|(k, _)| k != key);
+        self.vars.push((key.to_owned(), value.into()));
+    }
+
     /// Every key in insertion order, duplicates included.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.vars.iter().map(|(k, _)| k.as_str())

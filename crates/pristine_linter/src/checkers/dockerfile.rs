@@ -9,6 +9,7 @@ use pristine_diagnostics::{Diagnostic, TextRange};
 use pristine_dockerfile::{Dockerfile, Stages};
 use pristine_shell::RunScript;
 
+use crate::rules::dockerfile::general::GlobalArgs;
 use crate::{LinterSettings, Rule, rules};
 
 /// The facts a Dockerfile rule reads, and where it reports.
@@ -25,6 +26,8 @@ pub(crate) struct Checker<'a> {
     diagnostics: Vec<Diagnostic>,
     /// See [`Checker::run_scripts`].
     run_scripts: OnceCell<Rc<[RunScript]>>,
+    /// See [`crate::rules::dockerfile::general::global_args`].
+    pub(crate) global_args: OnceCell<Rc<GlobalArgs>>,
 }
 
 impl<'a> Checker<'a> {
@@ -42,6 +45,7 @@ impl<'a> Checker<'a> {
             settings,
             diagnostics: Vec::new(),
             run_scripts: OnceCell::new(),
+            global_args: OnceCell::new(),
         }
     }
 

@@ -2,6 +2,8 @@
 //! arguments and global-`ARG` environment, `distribution/reference` and `containerd/platforms`
 //! parsing, "did you mean" suggestions, and the base-stage chain of a stage.
 
+use std::rc::Rc;
+
 use pristine_diagnostics::TextRange;
 use pristine_dockerfile::lex::{EnvList, Lex};
 use pristine_dockerfile::{Base, Command, Stages};
@@ -63,12 +65,18 @@ pub(crate) struct GlobalArgs {
     pub(crate) declared: Vec<String>,
 }
 
-pub(crate) fn global_args(checker: &Checker) -> GlobalArgs {
+/// Computed once per Dockerfile (several rules expand `FROM` lines with it); later calls are a
+/// reference-count increment.
+pub(crate) fn global_args(checker: &Checker) -> Rc<GlobalArgs> {
+    checker
+        .global_args
+        .get_or_init(|| Rc::new(compute_global_args(checker)))
+        .clone()
+}
+
+fn compute_global_args(checker: &Checker) -> GlobalArgs {
     let lex = lexer(checker);
-    let mut values: Vec<(String, String)> = builtin_args(checker)
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+    let mut values: EnvList = builtin_args(checker).into_iter().collect();
     let mut declared = Vec::new();
     for inst in &checker.dockerfile.instructions {
         match &inst.command {
@@ -77,13 +85,10 @@ pub(crate) fn global_args(checker: &Checker) -> GlobalArgs {
                 for def in defs {
                     declared.push(def.name.value.clone());
                     if let Some(default) = &def.default {
-                        let env: EnvList = values.iter().cloned().collect();
                         let value = lex
-                            .process_word(&default.value, &env)
+                            .process_word(&default.value, &values)
                             .map_or_else(|_| default.value.clone(), |r| r.result);
-                        // AddOrReplace.
-                        values.retain(|(k, _)| k != &def.name.value);
-                        values.push((def.name.value.clone(), value));
+                        values.set(&def.name.value, value);
                     }
                 }
             }
@@ -91,7 +96,7 @@ pub(crate) fn global_args(checker: &Checker) -> GlobalArgs {
         }
     }
     GlobalArgs {
-        env: values.into_iter().collect(),
+        env: values,
         declared,
     }
 }
@@ -152,15 +157,13 @@ pub(crate) fn walk_stage(
     mut visit: impl FnMut(&Step<'_>),
 ) {
     let lex = lexer(checker);
-    let mut values: Vec<(String, String)> = vec![(
-        "PATH".to_owned(),
-        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_owned(),
-    )];
+    // Kept as an `EnvList` and lent to each step (no copy of the environment per instruction).
+    let mut values = EnvList::new();
+    values.push(
+        "PATH",
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    );
     let mut declared_args: Vec<String> = Vec::new();
-    let set = |values: &mut Vec<(String, String)>, key: &str, value: String| {
-        values.retain(|(k, _)| k != key);
-        values.push((key.to_owned(), value));
-    };
     for stage_index in stage_chain(&checker.stages, stage) {
         let Some(st) = checker.stages.stages.get(stage_index) else {
             continue;
@@ -175,11 +178,10 @@ pub(crate) fn walk_stage(
             else {
                 continue;
             };
-            let env: EnvList = values.iter().cloned().collect();
             visit(&Step {
                 index,
                 command,
-                env: &env,
+                env: &values,
                 declared_args: &declared_args,
                 own,
             });
@@ -188,18 +190,15 @@ pub(crate) fn walk_stage(
                     for def in defs {
                         let name = def.name.value.clone();
                         let value = match &def.default {
-                            Some(default) => {
-                                let env: EnvList = values.iter().cloned().collect();
-                                Some(
-                                    lex.process_word(&default.value, &env)
-                                        .map_or_else(|_| default.value.clone(), |r| r.result),
-                                )
-                            }
+                            Some(default) => Some(
+                                lex.process_word(&default.value, &values)
+                                    .map_or_else(|_| default.value.clone(), |r| r.result),
+                            ),
                             None => pristine_dockerfile::lex::EnvGetter::get(&globals.env, &name)
                                 .map(str::to_owned),
                         };
                         if let Some(value) = value {
-                            set(&mut values, &name, value);
+                            values.set(&name, value);
                         }
                         declared_args.push(name);
                     }
@@ -208,15 +207,15 @@ pub(crate) fn walk_stage(
                     let mut new = Vec::new();
                     for kv in pairs {
                         let key = lex
-                            .process_word(&kv.key.value, &env)
+                            .process_word(&kv.key.value, &values)
                             .map_or_else(|_| kv.key.value.clone(), |r| r.result);
                         let value = lex
-                            .process_word(&kv.value.value, &env)
+                            .process_word(&kv.value.value, &values)
                             .map_or_else(|_| kv.value.value.clone(), |r| r.result);
                         new.push((key, value));
                     }
                     for (key, value) in new {
-                        set(&mut values, &key, value);
+                        values.set(&key, value);
                     }
                 }
                 _ => {}

@@ -630,10 +630,16 @@ pub(crate) fn report_install_after_context_copy_with_fix(
 ) {
     let scripts = checker.run_scripts();
     let all = runs(checker, &scripts);
+    // Recognised once per run: the layering check below looks at every earlier run for each
+    // install found.
+    let invocations: Vec<_> = all
+        .iter()
+        .map(|r| pristine_shell::invocations(r.script))
+        .collect();
     let mut found = Vec::new();
-    for run in &all {
-        for inv in pristine_shell::invocations(run.script) {
-            if !is_install(run.script, &inv) {
+    for (run, run_invocations) in all.iter().zip(&invocations) {
+        for inv in run_invocations {
+            if !is_install(run.script, inv) {
                 continue;
             }
             let Some(copy) = context_copy_before(checker, run.stage, run.index) else {
@@ -643,10 +649,10 @@ pub(crate) fn report_install_after_context_copy_with_fix(
                 continue;
             };
             let chain_indices = chain_instructions(&chain(&checker.stages, stage));
-            let layered = all.iter().any(|r| {
+            let layered = all.iter().zip(&invocations).any(|(r, r_invocations)| {
                 r.index < copy
                     && chain_indices.contains(&r.index)
-                    && pristine_shell::invocations(r.script)
+                    && r_invocations
                         .iter()
                         .any(|i| is_earlier_install(r.script, i))
             });
