@@ -217,12 +217,22 @@ fn pip_reorder_fix_builds_and_caches_the_install_layer() {
         "FROM {IMAGE}\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
     );
     fs::write(dir.join("Dockerfile"), &dockerfile).unwrap();
+    // BuildKit's cache is content-addressed and outlives the images: a token unique to this
+    // run keeps an earlier run's layers from being reused.
+    let token = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
+    let app = |version: &str| format!("print('{version}')  # {token}\n");
     fs::write(
         dir.join("requirements.txt"),
-        "# the app has no third-party dependencies\n",
+        format!("# the app has no third-party dependencies ({token})\n"),
     )
     .unwrap();
-    fs::write(dir.join("app.py"), "print('v1')\n").unwrap();
+    fs::write(dir.join("app.py"), app("v1")).unwrap();
     fs::write(dir.join(".dockerignore"), ".git\n").unwrap();
     let unfixed = "pristine-test/fix-pip-before:latest";
     let fixed = "pristine-test/fix-pip-after:latest";
@@ -231,7 +241,7 @@ fn pip_reorder_fix_builds_and_caches_the_install_layer() {
 
     // Unfixed: a source change re-runs the install.
     build(dir, unfixed);
-    fs::write(dir.join("app.py"), "print('v2')\n").unwrap();
+    fs::write(dir.join("app.py"), app("v2")).unwrap();
     let log = build(dir, unfixed);
     assert!(
         !step_cached(&log, install),
@@ -257,7 +267,7 @@ fn pip_reorder_fix_builds_and_caches_the_install_layer() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    fs::write(dir.join("app.py"), "print('v3')\n").unwrap();
+    fs::write(dir.join("app.py"), app("v3")).unwrap();
     let log = build(dir, fixed);
     eprintln!("second build of the fixed Dockerfile:\n{log}");
     assert!(
