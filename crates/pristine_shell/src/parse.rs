@@ -31,7 +31,21 @@ fn parse_tree(text: &str) -> Option<Tree> {
                 .ok()?;
             *slot = Some(parser);
         }
-        slot.as_mut()?.parse(text, None)
+        // tree-sitter-bash 0.25.1's external scanner calls `isdigit(lexer->lookahead)` (C's
+        // `isdigit`, undefined above 255) on the code point after a `{` (scanner.c, brace
+        // expansion), which crashes on non-ASCII input (found by the property test). Bash treats
+        // every non-ASCII character as a word character, so tree-sitter is given a copy in which
+        // each non-ASCII byte is the ASCII letter `x`: the structure and every byte offset stay
+        // the same, and node text is still sliced from the real `text`.
+        if text.is_ascii() {
+            slot.as_mut()?.parse(text, None)
+        } else {
+            let ascii: Vec<u8> = text
+                .bytes()
+                .map(|b| if b.is_ascii() { b } else { b'x' })
+                .collect();
+            slot.as_mut()?.parse(&ascii, None)
+        }
     })
 }
 

@@ -382,3 +382,31 @@ fn empty_and_hostile_input() {
     let _ = parse(&deep);
     let _ = parse("\0\u{fffd}é && ü");
 }
+
+/// Regression: tree-sitter-bash's scanner called C `isdigit` on a non-ASCII code point after
+/// `{` and crashed the process (SIGSEGV), found by `tests/properties.rs`.
+#[test]
+fn non_ascii_after_brace_does_not_crash_the_scanner() {
+    for text in [
+        "echo {ﾟ",
+        "echo {\u{10FFFF}",
+        "x={é.}",
+        "echo {1.é}",
+        "cat <<ÉOF\né\nÉOF\n",
+    ] {
+        let script = pristine_shell::parse(text);
+        for command in &script.commands {
+            assert!(usize::from(command.range.end()) <= text.len());
+            assert!(text.is_char_boundary(usize::from(command.range.start())));
+            assert!(text.is_char_boundary(usize::from(command.range.end())));
+        }
+    }
+    let script = pristine_shell::parse("echo héllo && pip install café");
+    let names: Vec<&str> = script
+        .commands
+        .iter()
+        .map(|c| c.name.text.as_str())
+        .collect();
+    assert_eq!(names, ["echo", "pip"]);
+    assert_eq!(script.commands[1].args[1].text, "café");
+}
