@@ -612,9 +612,9 @@ pub(crate) fn context_diagnostics(
 }
 
 /// Reads context files for the linter's content rules: only regular files, never more than
-/// asked for, never following a symlink.
-struct FsContent {
-    root: PathBuf,
+/// asked for, never following a symlink. Shared by `check` and `check --fix`.
+pub(crate) struct FsContent {
+    pub(crate) root: PathBuf,
 }
 
 impl pristine_linter::ContentSource for FsContent {

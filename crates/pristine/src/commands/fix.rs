@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -20,6 +19,7 @@ use pristine_diagnostics::Diagnostic;
 use pristine_linter::fix::{FixMode, MAX_FIX_ROUNDS, fix_round};
 use pristine_workspace::Settings;
 
+use crate::commands::context::FsContent;
 use crate::commands::error_user;
 use crate::render::Sources;
 
@@ -103,33 +103,6 @@ fn ignore_target(build: &Build) -> Option<PathBuf> {
             path.strip_prefix(&root)
                 .map_or_else(|_| path.clone(), |rel| build.context_dir.join(rel)),
         ),
-    }
-}
-
-/// Reads context files for the content rules (as `pristine check` does).
-struct FsContent {
-    root: PathBuf,
-}
-
-impl pristine_linter::ContentSource for FsContent {
-    fn head(&self, path: &[u8], max: usize) -> Option<Vec<u8>> {
-        use std::io::Read;
-        let full = self.root.join(std::ffi::OsStr::from_bytes(path));
-        if !std::fs::symlink_metadata(&full).ok()?.is_file() {
-            return None;
-        }
-        let mut out = Vec::new();
-        std::fs::File::open(&full)
-            .ok()?
-            .take(max as u64)
-            .read_to_end(&mut out)
-            .ok()?;
-        Some(out)
-    }
-
-    fn stat(&self, path: &[u8]) -> Option<bool> {
-        let full = self.root.join(std::ffi::OsStr::from_bytes(path));
-        std::fs::symlink_metadata(full).ok().map(|md| md.is_dir())
     }
 }
 
