@@ -272,8 +272,13 @@ pub fn stages(df: &Dockerfile) -> Stages {
         let mut unresolved = Vec::new();
         match command {
             Command::Arg(defs) => {
+                // A stage ARG is expanded as a whole against the scope before it (`ARG A=1 B=x$A`
+                // gives B=x), unlike the global ARGs above, which BuildKit expands pair by pair
+                // (convert.go's metaArgs loop). Checked with dockerd 26.1 / buildx 0.13:
+                // `ARG G=1 H=$G` (global) → H=1; `ARG A=1 B=x$A` (stage) → B=x;
+                // `ENV E=1` then `ENV E=2 F=y$E` → F=y1.
+                let env = scope(stage);
                 for d in defs {
-                    let env = scope(stage);
                     let value = match &d.default {
                         Some(v) => Some(ex.expand(&v.value, &env, &mut unresolved)),
                         // `ARG NAME` in a stage imports the global value.
@@ -292,8 +297,13 @@ pub fn stages(df: &Dockerfile) -> Stages {
                 }
             }
             Command::Env(pairs) => {
+                // One ENV instruction is expanded as a whole against the environment before it:
+                // `ENV abc=bye def=$abc` gives def the previous abc. BuildKit v0.13
+                // frontend/dockerfile/dockerfile2llb/convert.go `dispatch` expands every word of
+                // the command (`cmd.Expand`) before `dispatchEnv` adds any of the pairs; the
+                // Dockerfile reference ("Environment replacement") documents this example.
+                let env = scope(stage);
                 for kv in pairs {
-                    let env = scope(stage);
                     let name = ex.expand(&kv.key.value, &env, &mut unresolved);
                     let value = ex.expand(&kv.value.value, &env, &mut unresolved);
                     let var = Variable {
@@ -374,8 +384,8 @@ mod tests {
     #[test]
     fn model() {
         let df = parse(
-            "ARG PY=3.12\nARG BASE=python:${PY}-slim\nFROM $BASE AS Build\nENV A=1 B=\"x $A\"\n\
-             WORKDIR app\nWORKDIR src\nUSER app\nFROM build\nCOPY --from=build /a /b\n\
+            "ARG PY=3.12\nARG BASE=python:${PY}-slim\nFROM $BASE AS Build\nARG X=1 Y=x$X\nENV A=1 B=\"x $A\"\n\
+             ENV A=2 C=$A\nWORKDIR app\nWORKDIR src\nUSER app\nFROM build\nCOPY --from=build /a /b\n\
              COPY --from=0 /a /b\nCOPY --from=alpine /a /b\nFROM scratch\n",
         );
         assert!(df.errors.is_empty(), "{:?}", df.errors);
@@ -386,12 +396,19 @@ mod tests {
         assert_eq!(s0.name.as_deref(), Some("build"));
         assert_eq!(s0.workdir, "/app/src");
         assert_eq!(s0.user.as_deref(), Some("app"));
+        let args: Vec<(&str, Option<&str>)> = s0
+            .args
+            .iter()
+            .map(|v| (v.name.as_str(), v.value.as_deref()))
+            .collect();
+        assert_eq!(args, [("X", Some("1")), ("Y", Some("x"))]);
         let env: Vec<(&str, Option<&str>)> = s0
             .env
             .iter()
             .map(|v| (v.name.as_str(), v.value.as_deref()))
             .collect();
-        assert_eq!(env, [("A", Some("1")), ("B", Some("x 1"))]);
+        // Both ENV lines see the environment before them, not the pairs before them.
+        assert_eq!(env, [("A", Some("2")), ("B", Some("x ")), ("C", Some("1"))]);
         let s1 = &st.stages[1];
         assert_eq!(s1.base, Base::Stage(0));
         assert_eq!(s1.workdir, "/app/src");
