@@ -25,6 +25,9 @@ mod tar;
 #[cfg(feature = "docker")]
 pub mod docker;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use std::io::Read;
 use std::path::Path;
 

@@ -7,235 +7,14 @@ use std::io::Write;
 use std::path::Path;
 
 use pristine_binary::{Arch, GlibcVersion, Libc};
+use pristine_image::testing::{
+    ElfSpec, Member, config, dir, docker_archive, elf_shared_object, exe, file, gzip, hardlink,
+    header, json, oci_members, symlink, tar, tar_bytes, zstd,
+};
 use pristine_image::{
     Compression, Content, ImageError, LayerProblem, Limits, NodeKind, Options, Resolved, open_path,
     open_stream,
 };
-use serde_json::json;
-
-// ---------------------------------------------------------------- a tiny tar writer
-
-#[derive(Clone)]
-struct Member {
-    name: String,
-    kind: u8,
-    body: Vec<u8>,
-    link: String,
-    mode: u32,
-    /// Size field override (a header that lies).
-    size: Option<u64>,
-}
-
-fn file(name: &str, body: &[u8]) -> Member {
-    Member {
-        name: name.into(),
-        kind: b'0',
-        body: body.to_vec(),
-        link: String::new(),
-        mode: 0o644,
-        size: None,
-    }
-}
-fn exe(name: &str, body: &[u8]) -> Member {
-    Member {
-        mode: 0o755,
-        ..file(name, body)
-    }
-}
-fn dir(name: &str) -> Member {
-    Member {
-        kind: b'5',
-        mode: 0o755,
-        ..file(name, b"")
-    }
-}
-fn symlink(name: &str, target: &str) -> Member {
-    Member {
-        kind: b'2',
-        link: target.into(),
-        mode: 0o777,
-        ..file(name, b"")
-    }
-}
-fn hardlink(name: &str, target: &str) -> Member {
-    Member {
-        kind: b'1',
-        link: target.into(),
-        ..file(name, b"")
-    }
-}
-
-fn octal(field: &mut [u8], value: u64) {
-    let text = format!("{value:0width$o}", width = field.len() - 1);
-    field[..text.len()].copy_from_slice(text.as_bytes());
-}
-
-fn header(name: &[u8], kind: u8, size: u64, mode: u32, link: &[u8]) -> [u8; 512] {
-    let mut h = [0u8; 512];
-    let n = name.len().min(100);
-    h[..n].copy_from_slice(&name[..n]);
-    octal(&mut h[100..108], u64::from(mode));
-    octal(&mut h[108..116], 0);
-    octal(&mut h[116..124], 0);
-    octal(&mut h[124..136], size);
-    octal(&mut h[136..148], 0);
-    h[156] = kind;
-    let l = link.len().min(100);
-    h[157..157 + l].copy_from_slice(&link[..l]);
-    h[257..263].copy_from_slice(b"ustar\0");
-    h[263..265].copy_from_slice(b"00");
-    h[148..156].copy_from_slice(b"        ");
-    let sum: u64 = h.iter().map(|&b| u64::from(b)).sum();
-    let text = format!("{sum:06o}\0 ");
-    h[148..156].copy_from_slice(text.as_bytes());
-    h
-}
-
-fn pad(out: &mut Vec<u8>) {
-    while !out.len().is_multiple_of(512) {
-        out.push(0);
-    }
-}
-
-fn pax_record(key: &str, value: &str) -> String {
-    let body = format!(" {key}={value}\n");
-    let mut len = body.len() + 1;
-    while format!("{len}{body}").len() != len {
-        len += 1;
-    }
-    format!("{len}{body}")
-}
-
-fn tar_bytes(members: &[Member], end: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    for m in members {
-        if m.name.len() > 100 || m.link.len() > 100 {
-            let mut records = pax_record("path", &m.name);
-            if !m.link.is_empty() {
-                records.push_str(&pax_record("linkpath", &m.link));
-            }
-            out.extend_from_slice(&header(
-                b"PaxHeader",
-                b'x',
-                records.len() as u64,
-                0o644,
-                b"",
-            ));
-            out.extend_from_slice(records.as_bytes());
-            pad(&mut out);
-        }
-        let size = m.size.unwrap_or(m.body.len() as u64);
-        out.extend_from_slice(&header(
-            m.name.as_bytes(),
-            m.kind,
-            size,
-            m.mode,
-            m.link.as_bytes(),
-        ));
-        out.extend_from_slice(&m.body);
-        pad(&mut out);
-    }
-    if end {
-        out.extend_from_slice(&[0u8; 1024]);
-    }
-    out
-}
-
-fn tar(members: &[Member]) -> Vec<u8> {
-    tar_bytes(members, true)
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    enc.write_all(data).unwrap();
-    enc.finish().unwrap()
-}
-
-fn zstd(data: &[u8]) -> Vec<u8> {
-    zstd::stream::encode_all(data, 3).unwrap()
-}
-
-fn sha(data: &[u8]) -> String {
-    // Not a real digest: unique enough names for blobs (the reader never verifies digests).
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in data {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100_0000_01b3);
-    }
-    format!("{h:016x}{:016x}", data.len())
-}
-
-fn config(history: &[&str], extra: serde_json::Value) -> Vec<u8> {
-    let mut c = json!({
-        "architecture": "amd64",
-        "os": "linux",
-        "config": {"Env": ["PATH=/usr/local/bin:/usr/bin:/bin", "PYTHON_VERSION=3.11.9"], "Cmd": ["python3"]},
-        "history": history.iter().map(|h| json!({"created_by": h})).collect::<Vec<_>>(),
-    });
-    if let (Some(obj), Some(extra)) = (c.as_object_mut(), extra.as_object()) {
-        for (k, v) in extra {
-            obj.insert(k.clone(), v.clone());
-        }
-    }
-    serde_json::to_vec(&c).unwrap()
-}
-
-/// A classic `docker save` tarball.
-fn docker_archive(layers: &[Vec<u8>], config: &[u8]) -> Vec<u8> {
-    let mut members = Vec::new();
-    let mut names: Vec<String> = Vec::new();
-    for (i, layer) in layers.iter().enumerate() {
-        // The same layer twice is stored once and listed twice, as docker save does.
-        if let Some(j) = layers[..i].iter().position(|l| l == layer) {
-            names.push(names[j].clone());
-            continue;
-        }
-        let name = format!("layer{i}/layer.tar");
-        members.push(dir(&format!("layer{i}/")));
-        members.push(file(&name, layer));
-        names.push(name);
-    }
-    members.push(file("cfg.json", config));
-    let manifest =
-        json!([{"Config": "cfg.json", "RepoTags": ["test:latest"], "Layers": names}]).to_string();
-    members.push(file("manifest.json", manifest.as_bytes()));
-    tar(&members)
-}
-
-fn descriptor(media: &str, data: &[u8]) -> serde_json::Value {
-    json!({"mediaType": media, "digest": format!("sha256:{}", sha(data)), "size": data.len()})
-}
-
-/// OCI layout members for several platforms: (platform json, layers, config).
-fn oci_members(images: &[(serde_json::Value, Vec<Vec<u8>>, Vec<u8>)]) -> Vec<Member> {
-    let mut members = vec![file("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#)];
-    let mut manifests = Vec::new();
-    for (platform, layers, cfg) in images {
-        let mut layer_descs = Vec::new();
-        for layer in layers {
-            members.push(file(&format!("blobs/sha256/{}", sha(layer)), layer));
-            layer_descs.push(descriptor(
-                "application/vnd.oci.image.layer.v1.tar+gzip",
-                layer,
-            ));
-        }
-        members.push(file(&format!("blobs/sha256/{}", sha(cfg)), cfg));
-        let manifest = serde_json::to_vec(&json!({
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": descriptor("application/vnd.oci.image.config.v1+json", cfg),
-            "layers": layer_descs,
-        }))
-        .unwrap();
-        members.push(file(&format!("blobs/sha256/{}", sha(&manifest)), &manifest));
-        let mut desc = descriptor("application/vnd.oci.image.manifest.v1+json", &manifest);
-        desc["platform"] = platform.clone();
-        manifests.push(desc);
-    }
-    let index = serde_json::to_vec(&json!({"schemaVersion": 2, "manifests": manifests})).unwrap();
-    members.push(file("index.json", &index));
-    members
-}
 
 fn write_tmp(data: &[u8]) -> tempfile::NamedTempFile {
     let mut f = tempfile::NamedTempFile::new().unwrap();
@@ -290,7 +69,7 @@ fn docker_archive_with_whiteouts_and_history() {
                 "/bin/sh -c #(nop)  ENV X=1",
                 "COPY . /app # buildkit",
             ],
-            json!({"history": [
+            &json!({"history": [
                 {"created_by": "/bin/sh -c #(nop) ADD file:abc in / "},
                 {"created_by": "/bin/sh -c #(nop)  ENV X=1", "empty_layer": true},
                 {"created_by": "COPY . /app # buildkit"}
@@ -344,7 +123,7 @@ fn gzip_zstd_and_plain_layers_stream_and_file_agree() {
     let empty = tar(&[]);
     let archive = docker_archive(
         &[l1, l2, empty.clone(), l3, empty],
-        &config(&["a", "b", "e", "c", "e"], json!({})),
+        &config(&["a", "b", "e", "c", "e"], &json!({})),
     );
     let from_file = open_bytes(&archive).unwrap();
     let from_stream = open_stream("x", &archive[..], &Options::default()).unwrap();
@@ -374,17 +153,17 @@ fn two_platform_index() -> Vec<Member> {
         (
             json!({"os": "unknown", "architecture": "unknown"}),
             vec![gzip(&tar(&[file("attestation", b"")]))],
-            config(&["x"], json!({})),
+            config(&["x"], &json!({})),
         ),
         (
             json!({"os": "linux", "architecture": "amd64"}),
             vec![amd],
-            config(&["x"], json!({})),
+            config(&["x"], &json!({})),
         ),
         (
             json!({"os": "linux", "architecture": "arm64", "variant": "v8"}),
             vec![arm],
-            config(&["x"], json!({"architecture": "arm64", "variant": "v8"})),
+            config(&["x"], &json!({"architecture": "arm64", "variant": "v8"})),
         ),
     ])
 }
@@ -441,7 +220,7 @@ fn long_names_binaries_scripts_and_hardlinks() {
         hardlink("usr/bin/true2", "usr/bin/true"),
         symlink(&format!("app/{}", "l".repeat(120)), &format!("/{long}")),
     ]);
-    let image = open_bytes(&docker_archive(&[layer], &config(&["x"], json!({})))).unwrap();
+    let image = open_bytes(&docker_archive(&[layer], &config(&["x"], &json!({})))).unwrap();
     assert!(image.fs.get(&long).is_some());
     assert_eq!(
         image.fs.content("app/.venv/bin/tool"),
@@ -459,6 +238,45 @@ fn long_names_binaries_scripts_and_hardlinks() {
     );
 }
 
+#[test]
+fn built_elf_is_read_as_the_loader_reads_it() {
+    let so = elf_shared_object(&ElfSpec {
+        machine: 62,
+        needed: &["libpq.so.5", "libc.so.6"],
+        runpath: Some("$ORIGIN/../x.libs"),
+        glibc: &["GLIBC_2.2.5", "GLIBC_2.38"],
+        ..ElfSpec::default()
+    });
+    let layer = tar(&[file(
+        "site-packages/m/_m.cpython-311-x86_64-linux-gnu.so",
+        &so,
+    )]);
+    let image = open_bytes(&docker_archive(&[layer], &config(&["x"], &json!({})))).unwrap();
+    let Some(Content::Binary(info)) = image
+        .fs
+        .content("site-packages/m/_m.cpython-311-x86_64-linux-gnu.so")
+    else {
+        panic!("not read as a binary");
+    };
+    let pristine_binary::BinaryInfo::Elf(elf) = &**info else {
+        panic!("not ELF: {info:?}");
+    };
+    assert_eq!(elf.arch, Arch::Amd64);
+    assert_eq!(
+        elf.needed.known().map(Vec::as_slice),
+        Some(&["libpq.so.5".to_owned(), "libc.so.6".to_owned()][..])
+    );
+    assert_eq!(
+        elf.runpath.known(),
+        Some(&Some("$ORIGIN/../x.libs".to_owned()))
+    );
+    assert_eq!(elf.rpath.known(), Some(&None));
+    assert_eq!(
+        elf.glibc_required.known(),
+        Some(&Some(GlibcVersion::new(2, 38)))
+    );
+}
+
 // ---------------------------------------------------------------- hostile input
 
 fn layer_problem(result: Result<pristine_image::Image, ImageError>) -> LayerProblem {
@@ -473,7 +291,7 @@ fn dot_dot_member_is_refused() {
     let layer = tar(&[file("../../etc/passwd", b"root::0:0")]);
     let problem = layer_problem(open_bytes(&docker_archive(
         &[layer],
-        &config(&["x"], json!({})),
+        &config(&["x"], &json!({})),
     )));
     assert!(
         matches!(problem, LayerProblem::Breakout { .. }),
@@ -485,7 +303,7 @@ fn dot_dot_member_is_refused() {
 #[test]
 fn absolute_member_is_applied_below_the_root() {
     let layer = tar(&[file("/etc/hostile", b"x")]);
-    let image = open_bytes(&docker_archive(&[layer], &config(&["x"], json!({})))).unwrap();
+    let image = open_bytes(&docker_archive(&[layer], &config(&["x"], &json!({})))).unwrap();
     assert!(image.fs.get("etc/hostile").is_some());
     assert_eq!(image.layers[0].absolute_names, 1);
 }
@@ -495,7 +313,7 @@ fn hardlink_outside_is_refused() {
     let layer = tar(&[hardlink("etc/shadow-link", "../../../etc/shadow")]);
     let problem = layer_problem(open_bytes(&docker_archive(
         &[layer],
-        &config(&["x"], json!({})),
+        &config(&["x"], &json!({})),
     )));
     assert!(
         matches!(problem, LayerProblem::HardlinkBreakout { .. }),
@@ -514,7 +332,7 @@ fn symlink_loops_and_escapes_resolve_boundedly() {
     members.push(file("etc/passwd", b"root"));
     let image = open_bytes(&docker_archive(
         &[tar(&members)],
-        &config(&["x"], json!({})),
+        &config(&["x"], &json!({})),
     ))
     .unwrap();
     assert_eq!(image.fs.resolve("loop/a"), Resolved::Loop);
@@ -544,7 +362,7 @@ fn huge_pax_header_is_refused_without_reading_it() {
     data.extend_from_slice(&[b'a'; 4096]);
     let problem = layer_problem(open_bytes(&docker_archive(
         &[data],
-        &config(&["x"], json!({})),
+        &config(&["x"], &json!({})),
     )));
     assert!(
         matches!(problem, LayerProblem::HugeHeader { .. }),
@@ -559,7 +377,7 @@ fn corrupt_header_is_reported() {
     // Not a tar any more: the outer archive still reads, the layer fails.
     let problem = layer_problem(open_bytes(&docker_archive(
         &[layer],
-        &config(&["x"], json!({})),
+        &config(&["x"], &json!({})),
     )));
     assert!(
         matches!(problem, LayerProblem::BadHeader { .. }),
@@ -585,7 +403,7 @@ fn gzip_bomb_stops_at_the_limit() {
         },
         ..Options::default()
     };
-    let f = write_tmp(&docker_archive(&[blob], &config(&["x"], json!({}))));
+    let f = write_tmp(&docker_archive(&[blob], &config(&["x"], &json!({}))));
     let start = std::time::Instant::now();
     let err = open_path(f.path(), &options).unwrap_err();
     let ImageError::Layer { problem, .. } = &err else {
@@ -601,7 +419,7 @@ fn truncated_layers_are_reported() {
     // Cut inside a body.
     let problem = layer_problem(open_bytes(&docker_archive(
         &[full[..2048].to_vec()],
-        &config(&["x"], json!({})),
+        &config(&["x"], &json!({})),
     )));
     assert!(
         matches!(problem, LayerProblem::Truncated { .. }),
@@ -611,7 +429,7 @@ fn truncated_layers_are_reported() {
     let no_end = tar_bytes(&[file("a", b"x")], false);
     let problem = layer_problem(open_bytes(&docker_archive(
         &[no_end],
-        &config(&["x"], json!({})),
+        &config(&["x"], &json!({})),
     )));
     assert!(
         matches!(problem, LayerProblem::NoEndMarker { .. }),
@@ -621,7 +439,7 @@ fn truncated_layers_are_reported() {
     let gz = gzip(&full);
     let problem = layer_problem(open_bytes(&docker_archive(
         &[gz[..gz.len() / 2].to_vec()],
-        &config(&["x"], json!({})),
+        &config(&["x"], &json!({})),
     )));
     assert!(
         matches!(
@@ -634,7 +452,7 @@ fn truncated_layers_are_reported() {
     let zs = zstd(&full);
     let problem = layer_problem(open_bytes(&docker_archive(
         &[zs[..zs.len() / 2].to_vec()],
-        &config(&["x"], json!({})),
+        &config(&["x"], &json!({})),
     )));
     assert!(
         matches!(
@@ -644,7 +462,7 @@ fn truncated_layers_are_reported() {
         "{problem}"
     );
     // The outer archive itself cut short.
-    let archive = docker_archive(&[full], &config(&["x"], json!({})));
+    let archive = docker_archive(&[full], &config(&["x"], &json!({})));
     let err = open_bytes(&archive[..archive.len() - 1500]).unwrap_err();
     assert!(
         matches!(err, ImageError::Archive { .. } | ImageError::MissingBlob(_)),
@@ -686,7 +504,7 @@ fn entry_limit_bounds_memory() {
     let members: Vec<Member> = (0..200).map(|i| file(&format!("f{i}"), b"")).collect();
     let f = write_tmp(&docker_archive(
         &[tar(&members)],
-        &config(&["x"], json!({})),
+        &config(&["x"], &json!({})),
     ));
     let options = Options {
         limits: Limits {
@@ -708,7 +526,7 @@ fn nothing_is_written_to_disk() {
         symlink("evil", "/tmp"),
         file("evil/pristine-should-not-exist-2", b"x"),
     ]);
-    std::fs::write(&path, docker_archive(&[layer], &config(&["x"], json!({})))).unwrap();
+    std::fs::write(&path, docker_archive(&[layer], &config(&["x"], &json!({})))).unwrap();
     let _ = open_path(&path, &Options::default());
     assert!(!Path::new("/tmp/pristine-should-not-exist").exists());
     assert!(!Path::new("/tmp/pristine-should-not-exist-2").exists());
