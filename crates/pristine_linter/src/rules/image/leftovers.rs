@@ -1,5 +1,7 @@
 //! Shared by the rules about files that should not be in an image.
 
+use std::collections::BTreeSet;
+
 use pristine_image::NodeKind;
 
 use crate::rules::image::ImageChecker;
@@ -29,22 +31,32 @@ pub(crate) fn dir_stats(checker: &ImageChecker, dir: &str) -> (u64, usize, Optio
 }
 
 /// Outermost directories (by basename) matching `pred`, not nested in one already found and
-/// not inside installed packages.
+/// not inside installed packages. A directory counts when it has its own tar entry or is only
+/// implied by the entries below it: layers need not list parent directories (the OCI layer
+/// spec does not require them, and tools such as `crane append` or ko omit them).
 pub(crate) fn dirs_named(checker: &ImageChecker, pred: impl Fn(&str, &str) -> bool) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
+    let mut candidates: BTreeSet<&str> = BTreeSet::new();
     for (path, node) in checker.image.fs.iter() {
-        if node.kind != NodeKind::Dir {
-            continue;
+        // Every ancestor of `path`, and `path` itself when it is a directory.
+        let ends = path
+            .match_indices('/')
+            .map(|(at, _)| at)
+            .chain((node.kind == NodeKind::Dir).then_some(path.len()));
+        for end in ends {
+            let dir = &path[..end];
+            if dir.contains("/site-packages/") || dir.contains("/dist-packages/") {
+                break;
+            }
+            let name = dir.rsplit('/').next().unwrap_or(dir);
+            if pred(dir, name) {
+                candidates.insert(dir);
+            }
         }
-        if path.contains("/site-packages/") || path.contains("/dist-packages/") {
-            continue;
-        }
-        if found.iter().any(|f| path.starts_with(&format!("{f}/"))) {
-            continue;
-        }
-        let name = path.rsplit('/').next().unwrap_or(path);
-        if pred(path, name) {
-            found.push(path.to_owned());
+    }
+    let mut found: Vec<String> = Vec::new();
+    for dir in candidates {
+        if !found.iter().any(|f| dir.starts_with(&format!("{f}/"))) {
+            found.push(dir.to_owned());
         }
     }
     found

@@ -80,6 +80,25 @@ impl ImageChecker<'_> {
             .and_then(|l| l.instruction.as_deref())
             .is_some_and(|i| i.starts_with("COPY") || i.starts_with("ADD"))
     }
+
+    /// Whether a layer was made by `COPY`/`ADD` from the build context: not `COPY --from`
+    /// (another stage or image), whose flag BuildKit keeps in the history's `created_by`
+    /// (`COPY --from=builder /venv /venv # buildkit`), and not a base image's root filesystem
+    /// (`ADD file:… in /` from the classic builder, `ADD rootfs.tar.xz /`: everything under
+    /// `/`, the distribution's files).
+    pub(crate) fn is_context_copy_layer(&self, index: usize) -> bool {
+        let Some(instruction) = self
+            .image
+            .layers
+            .get(index)
+            .and_then(|l| l.instruction.as_deref())
+        else {
+            return false;
+        };
+        let words: Vec<&str> = instruction.split_whitespace().collect();
+        let rootfs = words.first() == Some(&"ADD") && words.last() == Some(&"/");
+        self.is_copy_layer(index) && !rootfs && !words.iter().any(|w| w.starts_with("--from="))
+    }
 }
 
 pub(crate) fn shorten(text: &str, max: usize) -> String {

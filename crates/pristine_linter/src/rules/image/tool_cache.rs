@@ -57,8 +57,9 @@ pub(crate) fn tool_cache(checker: &mut ImageChecker) {
         let (bytes, files, layer) = dir_stats(checker, &dir);
         let Some(layer) = layer else { continue };
         if dir.ends_with("__pycache__") {
-            // Only bytecode that came from the build context; `RUN` compiles its own.
-            if !checker.is_copy_layer(layer) || files == 0 {
+            // Only bytecode that came from the build context: `RUN` compiles its own, and
+            // `COPY --from` copies what another stage compiled.
+            if !checker.is_context_copy_layer(layer) || files == 0 {
                 continue;
             }
             let entry = bytecode.get_or_insert((dir.clone(), 0, 0, 0, layer));

@@ -1,3 +1,5 @@
+use pristine_image::Resolved;
+
 use crate::Rule;
 use crate::registry::declare_rule;
 use crate::rules::image::{ImageChecker, venvs};
@@ -55,6 +57,20 @@ pub(crate) fn venv_python_mismatch(checker: &mut ImageChecker) {
             continue;
         };
         if (a, b) == (major, minor) {
+            continue;
+        }
+        // The venv's `bin/python` links to `home`'s interpreter (CPython's `venv`, 3.11
+        // `Lib/venv/__init__.py` `setup_python`): when `home` holds that very `python3.X` in
+        // the image (Debian's `/usr/bin/python3.9` beside the image's `/usr/local/bin/python3.11`),
+        // the venv runs with its own version.
+        if let Some(home) = cfg.get("home")
+            && matches!(
+                image
+                    .fs
+                    .resolve(&format!("{}/python{a}.{b}", home.trim_end_matches('/'))),
+                Resolved::Found(_)
+            )
+        {
             continue;
         }
         let layer = checker
