@@ -1,5 +1,5 @@
 //! Unsafe Dockerfile fixes of the Python rules that move or add whole instructions: the
-//! dependency layering of PY001, the slim base of PY041, the non-root `USER` of PY070.
+//! dependency layering of PY001–PY006, the slim base of PY041, the non-root `USER` of PY070.
 //!
 //! Every edit inserts or deletes whole lines at line starts, in the file's own line ending, and
 //! copies instruction text verbatim (continuations, escape character, heredocs untouched).
@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 
 use pristine_diagnostics::{Edit, Fix, TextRange, TextSize};
 use pristine_dockerfile::{Command, Keyword};
-use pristine_shell::{Script, Tool};
+use pristine_shell::{Invocation, PipFront, Script, Tool};
 
 use crate::checkers::dockerfile::Checker;
-use crate::rules::python::helpers::command;
+use crate::rules::python::helpers::{chain, chain_instructions, command, var_before};
 
 /// The line ending of the Dockerfile (CRLF if any line ends so).
 pub(crate) fn eol(source: &str) -> &'static str {
@@ -62,27 +62,12 @@ pub(crate) fn requirements_layering(
     run: usize,
     script: &Script,
 ) -> Option<Fix> {
-    let instructions = &checker.dockerfile.instructions;
-    if !plain_context_copy(checker, copy) {
-        return None;
-    }
-    let stage = checker.stages.stage_of(copy)?.index;
-    if checker.stages.stage_of(run).map(|s| s.index) != Some(stage) {
-        return None;
-    }
-    for i in copy + 1..run {
-        let kind = instructions.get(i)?.node.kind();
-        if !matches!(
-            kind,
-            Some(Keyword::Copy | Keyword::Add | Keyword::Label | Keyword::Expose)
-        ) {
-            return None;
-        }
-    }
-    let run_inst = instructions.get(run)?;
-    if !run_inst.node.heredocs.is_empty() {
-        return None;
-    }
+    layering_site(
+        checker,
+        copy,
+        run,
+        &[Keyword::Copy, Keyword::Add, Keyword::Label, Keyword::Expose],
+    )?;
     let mut files: Vec<String> = Vec::new();
     let invocations = pristine_shell::invocations(script);
     if invocations.is_empty() {
@@ -110,13 +95,55 @@ pub(crate) fn requirements_layering(
             }
         }
     }
+    move_before_copy(checker, copy, run, &files.join(" "))
+}
+
+/// PY005: Pipenv's Docker page: `COPY Pipfile Pipfile.lock ./`, `RUN pipenv install --deploy
+/// --system`, then `COPY . .`. The `RUN` moves before `COPY . .` (`Pipfile.lock*`: without a
+/// lock file the install behaves as it did). Only when the `RUN` is nothing but one
+/// `pipenv install`/`sync` of the Pipfile (no packages, editables or requirement files, which
+/// name other files), directly after `COPY . .` (bar `LABEL`/`EXPOSE`), and `PIPENV_PIPFILE`
+/// does not point elsewhere.
+pub(crate) fn pipenv_layering(
+    checker: &Checker,
+    copy: usize,
+    run: usize,
+    script: &Script,
+) -> Option<Fix> {
+    layering_site(checker, copy, run, &[Keyword::Label, Keyword::Expose])?;
+    if script.has_error || script.commands.len() != 1 {
+        return None;
+    }
+    let invocations = pristine_shell::invocations(script);
+    let [install] = invocations.as_slice() else {
+        return None;
+    };
+    let stage = checker.stages.stage_of(run).map(|s| s.index);
+    if install.tool != Tool::Pipenv
+        || !matches!(install.subcommand(), "install" | "sync")
+        || !install.opts.positionals.is_empty()
+        || install
+            .opts
+            .has(&["-e", "--editable", "-r", "--requirements"])
+        || !install.command.assignments.is_empty()
+        || var_before(checker, stage, run, "PIPENV_PIPFILE").is_some()
+    {
+        return None;
+    }
+    move_before_copy(checker, copy, run, "Pipfile Pipfile.lock*")
+}
+
+/// `COPY [flags] <files> ./` and the `RUN` verbatim inserted before the whole-context `COPY`,
+/// and the `RUN` deleted where it was.
+fn move_before_copy(checker: &Checker, copy: usize, run: usize, files: &str) -> Option<Fix> {
+    let instructions = &checker.dockerfile.instructions;
     let source = checker.source;
     let eol = eol(source);
     let copy_start = line_start(
         source,
         usize::from(instructions.get(copy)?.node.range.start()),
     )?;
-    let run_range = run_inst.node.range;
+    let run_range = instructions.get(run)?.node.range;
     let mut run_start = line_start(source, usize::from(run_range.start()))?;
     let run_end = line_end(source, usize::from(run_range.end()));
     // The RUN is the last line and the file has no final newline: take the line break before
@@ -131,29 +158,49 @@ pub(crate) fn requirements_layering(
         }
     }
     let run_text = source.get(usize::from(run_range.start())..usize::from(run_range.end()))?;
-    let flags: Vec<&str> = instructions
-        .get(copy)?
-        .node
-        .flags
-        .iter()
-        .map(|f| f.value.as_str())
-        .collect();
-    let keyword = instructions.get(copy)?.node.keyword.value.as_str();
-    let mut copy_line = keyword.to_string();
-    for part in flags
-        .iter()
-        .copied()
-        .chain(files.iter().map(String::as_str))
-    {
-        copy_line.push(' ');
-        copy_line.push_str(part);
-    }
-    copy_line.push_str(" ./");
-    let insertion = format!("{copy_line}{eol}{run_text}{eol}");
+    let mut insertion = manifests_copy(checker, copy, files)?;
+    let _ = write!(insertion, "{run_text}{eol}");
     Some(Fix::unsafe_edits(vec![
         Edit::insertion(insertion, size(copy_start)?),
         Edit::deletion(TextRange::new(size(run_start)?, size(run_end)?)),
     ]))
+}
+
+/// `COPY [the flags of the whole-context COPY] <files> ./` and a line break.
+fn manifests_copy(checker: &Checker, copy: usize, files: &str) -> Option<String> {
+    let copy_node = &checker.dockerfile.instructions.get(copy)?.node;
+    let mut line = copy_node.keyword.value.clone();
+    for flag in &copy_node.flags {
+        let _ = write!(line, " {}", flag.value);
+    }
+    let _ = write!(line, " {files} ./{}", eol(checker.source));
+    Some(line)
+}
+
+/// The plain shape of every layering fix: `copy` is a whole-context `COPY . .` (or `./`), `run`
+/// a `RUN` without heredocs in the same stage after it, and only instructions of the `between`
+/// kinds stand between them.
+fn layering_site(checker: &Checker, copy: usize, run: usize, between: &[Keyword]) -> Option<()> {
+    let instructions = &checker.dockerfile.instructions;
+    if !plain_context_copy(checker, copy) {
+        return None;
+    }
+    let stage = checker.stages.stage_of(copy)?.index;
+    if checker.stages.stage_of(run).map(|s| s.index) != Some(stage) {
+        return None;
+    }
+    for i in copy + 1..run {
+        let kind = instructions.get(i)?.node.kind()?;
+        if !between.contains(&kind) {
+            return None;
+        }
+    }
+    instructions
+        .get(run)?
+        .node
+        .heredocs
+        .is_empty()
+        .then_some(())
 }
 
 /// PY041: `python:<tag>` → `python:<tag>-slim` (`3.12-bookworm` → `3.12-slim-bookworm`), when
@@ -239,33 +286,29 @@ pub(crate) fn uv_layering(
     run: usize,
     script: &Script,
 ) -> Option<Fix> {
-    pre_install(
-        checker,
-        copy,
-        run,
-        script,
-        &PreInstall {
-            tool: Tool::Uv,
-            subcommand: "sync",
-            required: &["--locked", "--frozen"],
-            forbidden: &[
-                "--project",
-                "--directory",
-                "--package",
-                "--all-packages",
-                "--no-install-project",
-                "--no-install-workspace",
-                "--only-install-project",
-            ],
-            manifests: None,
-            binds: &[
-                "--mount=type=bind,source=uv.lock,target=uv.lock",
-                "--mount=type=bind,source=pyproject.toml,target=pyproject.toml",
-            ],
-            option: "--no-install-project",
-        },
-    )
+    pre_install(checker, copy, run, script, &UV_SYNC)
 }
+
+const UV_SYNC: PreInstall = PreInstall {
+    tool: Tool::Uv,
+    subcommand: "sync",
+    required: &["--locked", "--frozen"],
+    forbidden: &[
+        "--project",
+        "--directory",
+        "--package",
+        "--all-packages",
+        "--no-install-project",
+        "--no-install-workspace",
+        "--only-install-project",
+    ],
+    manifests: None,
+    binds: &[
+        "--mount=type=bind,source=uv.lock,target=uv.lock",
+        "--mount=type=bind,source=pyproject.toml,target=pyproject.toml",
+    ],
+    rewrite: Rewrite::Option("--no-install-project"),
+};
 
 /// PY003: Poetry's documented layering (FAQ, "Docker"): `COPY pyproject.toml poetry.lock* ./`
 /// and the same `poetry install` with `--no-root` before `COPY . .` (`poetry.lock*`: a project
@@ -276,29 +319,25 @@ pub(crate) fn poetry_layering(
     run: usize,
     script: &Script,
 ) -> Option<Fix> {
-    pre_install(
-        checker,
-        copy,
-        run,
-        script,
-        &PreInstall {
-            tool: Tool::Poetry,
-            subcommand: "install",
-            required: &[],
-            forbidden: &[
-                "--directory",
-                "-C",
-                "--project",
-                "-P",
-                "--no-root",
-                "--only-root",
-            ],
-            manifests: Some("pyproject.toml poetry.lock*"),
-            binds: &[],
-            option: "--no-root",
-        },
-    )
+    pre_install(checker, copy, run, script, &POETRY_INSTALL)
 }
+
+const POETRY_INSTALL: PreInstall = PreInstall {
+    tool: Tool::Poetry,
+    subcommand: "install",
+    required: &[],
+    forbidden: &[
+        "--directory",
+        "-C",
+        "--project",
+        "-P",
+        "--no-root",
+        "--only-root",
+    ],
+    manifests: Some("pyproject.toml poetry.lock*"),
+    binds: &[],
+    rewrite: Rewrite::Option("--no-root"),
+};
 
 /// PY006: PDM's layering (its Dockerfile example): `COPY pyproject.toml pdm.lock* ./` and the
 /// same `pdm install` with `--no-self` before `COPY . .`.
@@ -308,26 +347,190 @@ pub(crate) fn pdm_layering(
     run: usize,
     script: &Script,
 ) -> Option<Fix> {
-    pre_install(
-        checker,
-        copy,
-        run,
-        script,
-        &PreInstall {
-            tool: Tool::Pdm,
-            subcommand: "install",
-            required: &[],
-            forbidden: &["--project", "-p", "--no-self", "--global", "-g"],
-            manifests: Some("pyproject.toml pdm.lock*"),
-            binds: &[],
-            option: "--no-self",
-        },
-    )
+    pre_install(checker, copy, run, script, &PDM_INSTALL)
+}
+
+const PDM_INSTALL: PreInstall = PreInstall {
+    tool: Tool::Pdm,
+    subcommand: "install",
+    required: &[],
+    forbidden: &["--project", "-p", "--no-self", "--global", "-g"],
+    manifests: Some("pyproject.toml pdm.lock*"),
+    binds: &[],
+    rewrite: Rewrite::Option("--no-self"),
+};
+
+/// PY002: the project's dependencies from `pyproject.toml` alone, before `COPY . .`; the
+/// install of the project after it stays.
+///
+/// - `uv pip install .`: uv's Docker guide ("Installing a project"): `COPY pyproject.toml ./`,
+///   `uv pip install -r pyproject.toml`, then the sources and the project. Only for a plain
+///   `.` (an editable or extras would need `-e`/`--extra` translated).
+/// - `pip install .`: `pip install --only-deps .` (pip 26.2 NEWS, "Installing only
+///   dependencies" in pip's user guide), only when an earlier `RUN` pins that pip (see
+///   [`pip_has_only_deps`]): older pips reject the option.
+///
+/// The install must be the `RUN`'s first command and name only the project.
+pub(crate) fn project_layering(
+    checker: &Checker,
+    copy: usize,
+    run: usize,
+    script: &Script,
+) -> Option<Fix> {
+    let install = pristine_shell::pip_installs(script).into_iter().next()?;
+    let targets: Vec<&str> = install
+        .packages
+        .iter()
+        .map(|w| w.text.as_str())
+        .chain(install.editables.iter().map(String::as_str))
+        .collect();
+    let [target] = targets.as_slice() else {
+        return None;
+    };
+    let project = |t: &str| {
+        t == "."
+            || t == "./"
+            || t.strip_prefix("./")
+                .or_else(|| t.strip_prefix('.'))
+                .is_some_and(|extras| extras.starts_with('[') && extras.ends_with(']'))
+    };
+    if !project(target) {
+        return None;
+    }
+    if install.front == PipFront::Uv {
+        if !install.editables.is_empty() || !matches!(*target, "." | "./") {
+            return None;
+        }
+        return pre_install(checker, copy, run, script, &UV_PIP_INSTALL);
+    }
+    if !pip_has_only_deps(checker, copy, &install.invocation) {
+        return None;
+    }
+    let pre = PreInstall {
+        tool: Tool::Pip(install.front),
+        ..PIP_INSTALL
+    };
+    pre_install(checker, copy, run, script, &pre)
+}
+
+const PIP_INSTALL: PreInstall = PreInstall {
+    tool: Tool::Pip(PipFront::Pip),
+    subcommand: "install",
+    required: &[],
+    // pip refuses `--only-deps` with these (`check_only_deps`, pip 26.2).
+    forbidden: &[
+        "--only-deps",
+        "--no-deps",
+        "-r",
+        "--requirement",
+        "--requirements-from-script",
+        "--group",
+    ],
+    manifests: Some("pyproject.toml"),
+    binds: &[],
+    rewrite: Rewrite::Option("--only-deps"),
+};
+
+const UV_PIP_INSTALL: PreInstall = PreInstall {
+    tool: Tool::Pip(PipFront::Uv),
+    subcommand: "pip install",
+    required: &[],
+    forbidden: &[
+        "--no-deps",
+        "-r",
+        "--requirement",
+        "--requirements",
+        "--group",
+        "--extra",
+        "--all-extras",
+        "--only-binary",
+    ],
+    manifests: Some("pyproject.toml"),
+    binds: &[],
+    rewrite: Rewrite::Project("-r pyproject.toml"),
+};
+
+/// Does the pip that runs `install` have `--only-deps` (pip >= 26.2)? Known only when an
+/// earlier `RUN` of the stage chain, before the whole-context `COPY`, installs `pip` pinned at
+/// or above 26.2 (`pip==26.2`, `pip>=26.2`, `pip~=26.3`) with the same program word, and no
+/// instruction after it changes which pip that word runs (an `ENV` of `PATH` or
+/// `VIRTUAL_ENV`, a `RUN` that makes a venv). An unpinned `--upgrade pip` is not enough: the
+/// newest pip an index offers for the image's Python may be older.
+fn pip_has_only_deps(checker: &Checker, copy: usize, install: &Invocation) -> bool {
+    let Some(stage) = checker.stages.stage_of(copy) else {
+        return false;
+    };
+    let chain = chain_instructions(&chain(&checker.stages, stage.index));
+    let scripts = checker.run_scripts();
+    let mut upgraded = false;
+    for i in chain.into_iter().take_while(|&i| i < copy) {
+        match command(checker, i) {
+            Some(pristine_dockerfile::Command::Env(pairs))
+                if pairs
+                    .iter()
+                    .any(|kv| matches!(kv.key.value.as_str(), "PATH" | "VIRTUAL_ENV")) =>
+            {
+                upgraded = false;
+            }
+            Some(pristine_dockerfile::Command::Run(_)) => {
+                let Some(rs) = scripts.iter().find(|s| s.instruction == i && !s.onbuild) else {
+                    continue;
+                };
+                let makes_venv = rs.script.commands.iter().any(|c| {
+                    c.basename() == "virtualenv"
+                        || c.arg_texts()
+                            .collect::<Vec<_>>()
+                            .windows(2)
+                            .any(|w| w == ["-m", "venv"])
+                });
+                if makes_venv {
+                    upgraded = false;
+                }
+                let pins = pristine_shell::pip_installs(&rs.script).iter().any(|p| {
+                    p.invocation.program.text == install.program.text
+                        && p.packages.iter().any(|w| pins_pip_26_2(&w.text))
+                });
+                if pins {
+                    upgraded = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    upgraded
+}
+
+/// Is `spec` a requirement on `pip` whose versions are all >= 26.2 (`pip==26.2`,
+/// `pip>=26.2,<27`, `pip~=26.3`, `pip===26.2.1`)?
+fn pins_pip_26_2(spec: &str) -> bool {
+    let Some(rest) = spec
+        .get(..3)
+        .filter(|name| name.eq_ignore_ascii_case("pip"))
+        .and_then(|_| spec.get(3..))
+    else {
+        return false;
+    };
+    rest.split(',').any(|clause| {
+        let clause = clause.trim();
+        let version = ["===", "==", "~=", ">="]
+            .iter()
+            .find_map(|op| clause.strip_prefix(op));
+        let Some(version) = version else {
+            return false;
+        };
+        let mut parts = version.trim().split('.').map(str::parse::<u32>);
+        match (parts.next(), parts.next()) {
+            (Some(Ok(major)), Some(Ok(minor))) => (major, minor) >= (26, 2),
+            (Some(Ok(major)), None) => major > 26,
+            _ => false,
+        }
+    })
 }
 
 /// A dependency-only install to put before the whole-context copy.
 struct PreInstall<'a> {
     tool: Tool,
+    /// The subcommand path (`install`, `pip install`).
     subcommand: &'a str,
     /// At least one of these options must be on the install (empty: none needed).
     required: &'a [&'a str],
@@ -337,15 +540,24 @@ struct PreInstall<'a> {
     manifests: Option<&'a str>,
     /// `RUN` flags that bind the manifests instead.
     binds: &'a [&'a str],
-    /// The option that makes the install skip the project itself, put after the subcommand.
-    option: &'a str,
+    /// How the install becomes dependency-only.
+    rewrite: Rewrite<'a>,
 }
 
-/// The shared layering fix of PY003/PY004: inserts before `COPY . .` the manifests (copied or
-/// bind-mounted) and the same install with `pre.option`. Only the plain case: the whole-context
-/// `COPY . .` directly followed (bar `LABEL`/`EXPOSE`) by the `RUN` in the same stage, whose
-/// script parses and starts with the one install (a tool installed earlier in the same `RUN`
-/// would be missing), without a bind mount or heredoc.
+/// How a project install becomes a dependency-only install.
+enum Rewrite<'a> {
+    /// This option, put after the subcommand (`poetry install --no-root`).
+    Option(&'a str),
+    /// This in place of the project operand `.` (`uv pip install -r pyproject.toml`).
+    Project(&'a str),
+}
+
+/// The shared layering fix of PY002/PY003/PY004/PY006: inserts before `COPY . .` the
+/// manifests (copied or bind-mounted) and the same install made dependency-only by
+/// `pre.rewrite`. Only the plain case: the whole-context `COPY . .` directly followed (bar
+/// `LABEL`/`EXPOSE`) by the `RUN` in the same stage, whose script parses and starts with the
+/// one install (a tool installed earlier in the same `RUN` would be missing), without a bind
+/// mount or heredoc.
 fn pre_install(
     checker: &Checker,
     copy: usize,
@@ -353,27 +565,14 @@ fn pre_install(
     script: &Script,
     pre: &PreInstall,
 ) -> Option<Fix> {
-    let instructions = &checker.dockerfile.instructions;
-    if !plain_context_copy(checker, copy) || script.has_error {
+    layering_site(checker, copy, run, &[Keyword::Label, Keyword::Expose])?;
+    if script.has_error {
         return None;
     }
-    let stage = checker.stages.stage_of(copy)?.index;
-    if checker.stages.stage_of(run).map(|s| s.index) != Some(stage) {
-        return None;
-    }
-    for i in copy + 1..run {
-        let kind = instructions.get(i)?.node.kind();
-        if !matches!(kind, Some(Keyword::Label | Keyword::Expose)) {
-            return None;
-        }
-    }
-    let run_inst = instructions.get(run)?;
-    if !run_inst.node.heredocs.is_empty() {
-        return None;
-    }
+    let run_inst = checker.dockerfile.instructions.get(run)?;
     let mut installs = pristine_shell::invocations(script)
         .into_iter()
-        .filter(|i| i.tool == pre.tool && i.subcommand() == pre.subcommand);
+        .filter(|i| i.tool == pre.tool && i.subcommand_path() == pre.subcommand);
     let install = installs.next()?;
     if installs.next().is_some()
         || install.index != 0
@@ -395,30 +594,41 @@ fn pre_install(
     }
     let source = checker.source;
     let eol = eol(source);
+    let text = |from: TextSize, to: TextSize| source.get(usize::from(from)..usize::from(to));
     let command = install.command.range;
-    let word_end = install.subcommands.first()?.range.end();
-    let head = source.get(usize::from(command.start())..usize::from(word_end))?;
-    let tail = source.get(usize::from(word_end)..usize::from(command.end()))?;
-    let mut insertion = String::new();
-    if let Some(manifests) = pre.manifests {
-        let copy_node = &instructions.get(copy)?.node;
-        insertion.push_str(&copy_node.keyword.value);
-        for flag in &copy_node.flags {
-            let _ = write!(insertion, " {}", flag.value);
+    let new_command = match pre.rewrite {
+        Rewrite::Option(option) => {
+            let word_end = install.subcommands.last()?.range.end();
+            format!(
+                "{} {option}{}",
+                text(command.start(), word_end)?,
+                text(word_end, command.end())?
+            )
         }
-        let _ = write!(insertion, " {manifests} ./{eol}");
-    }
+        Rewrite::Project(operand) => {
+            let [project] = install.opts.positionals.as_slice() else {
+                return None;
+            };
+            format!(
+                "{}{operand}{}",
+                text(command.start(), project.range.start())?,
+                text(project.range.end(), command.end())?
+            )
+        }
+    };
+    let mut insertion = match pre.manifests {
+        Some(manifests) => manifests_copy(checker, copy, manifests)?,
+        None => String::new(),
+    };
     // One flag per line, as the tools' guides write it, with the file's escape character.
     let escape = checker.dockerfile.escape;
     insertion.push_str(&run_inst.node.keyword.value);
     for flag in flags.iter().chain(pre.binds) {
         let _ = write!(insertion, " {flag} {escape}{eol}   ");
     }
-    let _ = write!(insertion, " {head} {}{tail}{eol}", pre.option);
-    let copy_start = line_start(
-        source,
-        usize::from(instructions.get(copy)?.node.range.start()),
-    )?;
+    let _ = write!(insertion, " {new_command}{eol}");
+    let copy_range = checker.dockerfile.instructions.get(copy)?.node.range;
+    let copy_start = line_start(source, usize::from(copy_range.start()))?;
     Some(Fix::unsafe_edits(vec![Edit::insertion(
         insertion,
         size(copy_start)?,

@@ -595,31 +595,14 @@ pub(crate) fn line_of(checker: &Checker, index: usize) -> u32 {
         .map_or(0, |i| i.node.start_line)
 }
 
-/// The layering check shared by PY001–PY006: every invocation `is_install` accepts that runs
-/// after a whole-context copy of its stage, when no invocation `is_install` accepts ran before
-/// that copy (the documented "dependencies first, then sources" layering).
-pub(crate) fn report_install_after_context_copy(
-    checker: &mut Checker,
-    rule: Rule,
-    what: &str,
-    is_install: &dyn Fn(&pristine_shell::Script, &pristine_shell::Invocation) -> bool,
-    is_earlier_install: &dyn Fn(&pristine_shell::Script, &pristine_shell::Invocation) -> bool,
-) {
-    report_install_after_context_copy_with_fix(
-        checker,
-        rule,
-        what,
-        is_install,
-        is_earlier_install,
-        &|_, _, _, _| None,
-    );
-}
-
 /// The fix of a layering finding: `(checker, whole-context COPY, RUN, the RUN's script)`.
 pub(crate) type LayeringFix<'f> = dyn Fn(&Checker, usize, usize, &pristine_shell::Script) -> Option<pristine_diagnostics::Fix>
     + 'f;
 
-/// [`report_install_after_context_copy`] with a fix for each finding.
+/// The layering check shared by PY001–PY006: every invocation `is_install` accepts that runs
+/// after a whole-context copy of its stage, when no invocation `is_earlier_install` accepts
+/// ran before that copy (the documented "dependencies first, then sources" layering); `fix`
+/// proposes a fix for each finding.
 pub(crate) fn report_install_after_context_copy_with_fix(
     checker: &mut Checker,
     rule: Rule,

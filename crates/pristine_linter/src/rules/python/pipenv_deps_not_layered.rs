@@ -3,7 +3,8 @@ use pristine_shell::{Invocation, Script, Tool};
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
 use crate::registry::declare_rule;
-use crate::rules::python::helpers::report_install_after_context_copy;
+use crate::rules::python::fixes::pipenv_layering;
+use crate::rules::python::helpers::report_install_after_context_copy_with_fix;
 
 declare_rule! {
     /// ## What it does
@@ -36,6 +37,17 @@ declare_rule! {
     /// COPY . .
     /// ```
     ///
+    /// ## Fix safety
+    /// In the plain case (`COPY . .` directly followed by a `RUN` that is nothing but the one
+    /// `pipenv install`/`sync` of the Pipfile: no packages, `-e` or `-r`, and no
+    /// `PIPENV_PIPFILE`), the fix moves that `RUN` before `COPY . .` behind a `COPY Pipfile
+    /// Pipfile.lock* ./` (with the `COPY`'s flags; the wildcard keeps a project without a lock
+    /// file building as before), Pipenv's Docker layout. It is unsafe: a path dependency in the
+    /// Pipfile (`{path = "."}`) or a package built from files of the project is not there yet
+    /// when the install runs, so the moved step can fail where it did not. A `RUN` that does
+    /// more than the install (`pipenv install && python manage.py collectstatic`) gets no fix:
+    /// the rest needs the sources.
+    ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
     /// - [Pipenv: Docker](https://pipenv.pypa.io/en/latest/docker.html)
@@ -45,7 +57,7 @@ declare_rule! {
         name: "pipenv-deps-not-layered",
         family: Python,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "`pipenv install` after copying the whole build context",
@@ -62,11 +74,12 @@ fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
 
 /// PY005
 pub(crate) fn pipenv_deps_not_layered(checker: &mut Checker) {
-    report_install_after_context_copy(
+    report_install_after_context_copy_with_fix(
         checker,
         Rule::PipenvDepsNotLayered,
         "`pipenv install`",
         &is_install,
         &is_earlier_install,
+        &pipenv_layering,
     );
 }

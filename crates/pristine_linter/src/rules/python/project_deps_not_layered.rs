@@ -3,7 +3,8 @@ use pristine_shell::{Invocation, PipInstall, Script, Tool, pip_installs};
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
 use crate::registry::declare_rule;
-use crate::rules::python::helpers::report_install_after_context_copy;
+use crate::rules::python::fixes::project_layering;
+use crate::rules::python::helpers::report_install_after_context_copy_with_fix;
 
 declare_rule! {
     /// ## What it does
@@ -40,6 +41,28 @@ declare_rule! {
     /// RUN pip install --no-cache-dir --no-deps .
     /// ```
     ///
+    /// ## Fix safety
+    /// In the plain case (`COPY . .` directly followed by the `RUN` whose first command is the
+    /// one install, naming only the project), the fix inserts before `COPY . .` a `COPY
+    /// pyproject.toml ./` (with the `COPY`'s flags) and a dependency-only install with the same
+    /// `RUN` flags and options; the install after `COPY . .` stays and installs the project:
+    ///
+    /// - `uv pip install .` → `uv pip install -r pyproject.toml`, as uv's Docker guide does;
+    /// - `pip install .` (or `-e .`, `.[extra]`) → `pip install --only-deps .`, only when an
+    ///   earlier `RUN` of the stage installs `pip` pinned at 26.2 or later (`pip==26.2`,
+    ///   `pip>=26.2`) with the same program and nothing since switches to another pip (an
+    ///   `ENV PATH`/`VIRTUAL_ENV`, a new venv). `--only-deps` is new in pip 26.2 and older pips
+    ///   reject it; an unpinned `pip install --upgrade pip` gets whatever the index offers for
+    ///   the image's Python, so it gets no fix, and neither does a Dockerfile that keeps the
+    ///   base image's pip.
+    ///
+    /// No fix for a `uv pip install -e .` or `.[extra]` (the operand would need translating to
+    /// `-e`/`--extra`), or when the project comes with other packages on the same line. The fix
+    /// is unsafe: the dependency-only step asks the build backend for the project's metadata
+    /// with only `pyproject.toml` present, so a `readme`, a dynamic version or dependencies read
+    /// from other files (`setup.py`, `requirements.txt`) make it fail or see fewer
+    /// dependencies than the full install does.
+    ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
     /// - [uv: Using uv in Docker, "Installing a project"](https://docs.astral.sh/uv/guides/integration/docker/)
@@ -50,7 +73,7 @@ declare_rule! {
         name: "project-deps-not-layered",
         family: Python,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Project installed with its dependencies after copying the whole build context",
@@ -78,12 +101,13 @@ fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
 
 /// PY002
 pub(crate) fn project_deps_not_layered(checker: &mut Checker) {
-    report_install_after_context_copy(
+    report_install_after_context_copy_with_fix(
         checker,
         Rule::ProjectDepsNotLayered,
         "The project install",
         &is_install,
         &is_earlier_install,
+        &project_layering,
     );
 }
 
