@@ -501,6 +501,12 @@ fn im014_tool_cache() {
         dir("srv/lib/__pycache__/"),
         pyc("srv/lib/__pycache__/util.cpython-311.pyc"),
     ]);
+    // BuildKit's history drops `--from=`: `COPY --from=builder /opt/app /opt/app` is recorded
+    // as `COPY /opt/app /opt/app`.
+    let from_buildkit_stage = tar(&[
+        dir("opt/app/__pycache__/"),
+        pyc("opt/app/__pycache__/cli.cpython-311.pyc"),
+    ]);
     let (diagnostics, rendered) = lint(
         "IM014",
         &image(
@@ -510,10 +516,8 @@ fn im014_tool_cache() {
                     "RUN /bin/sh -c python -m compileall app/gen # buildkit",
                     run,
                 ),
-                (
-                    "COPY --from=builder /srv/lib /srv/lib # buildkit",
-                    from_stage,
-                ),
+                ("COPY --from=builder /srv/lib /srv/lib", from_stage),
+                ("COPY /opt/app /opt/app # buildkit", from_buildkit_stage),
             ],
             None,
         ),

@@ -81,11 +81,13 @@ impl ImageChecker<'_> {
             .is_some_and(|i| i.starts_with("COPY") || i.starts_with("ADD"))
     }
 
-    /// Whether a layer was made by `COPY`/`ADD` from the build context: not `COPY --from`
-    /// (another stage or image), whose flag BuildKit keeps in the history's `created_by`
-    /// (`COPY --from=builder /venv /venv # buildkit`), and not a base image's root filesystem
-    /// (`ADD file:… in /` from the classic builder, `ADD rootfs.tar.xz /`: everything under
-    /// `/`, the distribution's files).
+    /// Whether a layer was probably made by `COPY`/`ADD` from the build context, not from
+    /// another stage or a base image's root filesystem. BuildKit drops `--from=` from the
+    /// history (dockerd 26.1.5: `COPY --from=builder /opt/venv /opt/venv` is recorded as
+    /// `COPY /opt/venv /opt/venv # buildkit`), so a copy whose sources are all absolute paths
+    /// counts as a stage copy: sources from the context are written relative to it (`.`,
+    /// `src/`), from a stage absolute. `ADD file:… in /` (classic builder) and
+    /// `ADD rootfs.tar.xz /` are a base image's distribution files.
     pub(crate) fn is_context_copy_layer(&self, index: usize) -> bool {
         let Some(instruction) = self
             .image
@@ -96,8 +98,18 @@ impl ImageChecker<'_> {
             return false;
         };
         let words: Vec<&str> = instruction.split_whitespace().collect();
+        if !self.is_copy_layer(index) || words.iter().any(|w| w.starts_with("--from=")) {
+            return false;
+        }
         let rootfs = words.first() == Some(&"ADD") && words.last() == Some(&"/");
-        self.is_copy_layer(index) && !rootfs && !words.iter().any(|w| w.starts_with("--from="))
+        let sources: Vec<&&str> = words
+            .get(1..words.len().saturating_sub(1))
+            .unwrap_or_default()
+            .iter()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
+        let from_stage = !sources.is_empty() && sources.iter().all(|s| s.starts_with('/'));
+        !rootfs && !from_stage
     }
 }
 
