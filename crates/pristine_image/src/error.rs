@@ -5,12 +5,10 @@ use std::io;
 /// Why an image could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
-    #[error("cannot read `{path}`: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: io::Error,
-    },
+    // The cause is part of each message, so it is not also a `#[source]`: an error chain
+    // printed with `{:#}` (anyhow, in the CLI) would repeat it.
+    #[error("cannot read `{path}`: {error}")]
+    Io { path: String, error: io::Error },
     /// Neither `manifest.json` (docker save) nor `index.json` (OCI layout).
     #[error(
         "`{0}` is not an image: no `manifest.json` (docker save) or `index.json` (OCI layout) in it"
@@ -27,14 +25,12 @@ pub enum ImageError {
         /// 1-based, as shown to users.
         index: usize,
         blob: String,
-        #[source]
         problem: LayerProblem,
     },
     /// A problem in the outer archive (the `docker save` tarball itself).
     #[error("`{path}`: {problem}")]
     Archive {
         path: String,
-        #[source]
         problem: LayerProblem,
     },
     #[error("more than {0} metadata bytes (JSON members) in the archive")]
@@ -75,7 +71,7 @@ pub enum LayerProblem {
         message: String,
     },
     #[error("{0}")]
-    Io(#[source] io::Error),
+    Io(io::Error),
 }
 
 impl LayerProblem {

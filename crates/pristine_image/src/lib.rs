@@ -117,9 +117,9 @@ pub struct Image {
 /// Reads an image from a path: a directory (OCI layout or extracted `docker save`) or a
 /// tarball of either.
 pub fn open_path(path: &Path, options: &Options) -> Result<Image, ImageError> {
-    let meta = std::fs::metadata(path).map_err(|source| ImageError::Io {
+    let meta = std::fs::metadata(path).map_err(|error| ImageError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     })?;
     let mut store = if meta.is_dir() {
         Store::Dir(path.to_path_buf())

@@ -46,9 +46,9 @@ pub(crate) enum Store {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ImageError + '_ {
-    move |source| ImageError::Io {
+    move |error| ImageError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     }
 }
 
