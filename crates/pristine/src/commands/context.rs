@@ -219,14 +219,17 @@ fn why_text(ctx: &Context, why: &Why) -> String {
                 );
             }
         }
-        (None, _) if why.exists => {
+        (None, _) => {
+            // A missing path finishes "if it did, it would be" with the verdict.
+            if !why.exists {
+                text.push_str(" sent");
+            }
             if ctx.ignore.kind == IgnoreFileKind::None {
                 text.push_str(": there is no ignore file");
             } else {
                 let _ = write!(text, ": no pattern in {ignore} matches it");
             }
         }
-        (None, _) => {}
     }
     text
 }
