@@ -1,0 +1,246 @@
+//! The unsafe layering fixes of PY005 (Pipenv) and PY002 (a PEP 621 project installed with
+//! `pip install .`) with a real Docker engine: `pristine check --fix --unsafe-fixes` on a
+//! project whose Dockerfile installs after `COPY . .`, then the fixed Dockerfile builds, the
+//! image runs the app, and after a source-only change the second build reuses the
+//! dependency-install layer (`CACHED` in BuildKit's plain progress), which the unfixed
+//! Dockerfile does not.
+//!
+//! - Pipenv: `RUN pipenv sync --system` after `COPY . .`; the fix moves it behind
+//!   `COPY Pipfile Pipfile.lock* ./` (Pipenv's Docker page). The lock pins `six` with its
+//!   PyPI hashes, so the install really downloads and installs a package.
+//! - PEP 621: `pip install .` after `COPY . .` with pip pinned `>=26.2` in an earlier `RUN`;
+//!   the fix adds `COPY pyproject.toml ./` and `pip install --only-deps .` before the sources.
+//!
+//! Run by `scripts/test-docker` (base image `pristine-test/python:3.11-slim` from
+//! `scripts/build-python-image`). These builds install from PyPI, so they use
+//! `--network=host`.
+#![allow(clippy::print_stderr)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const IMAGE: &str = "pristine-test/python:3.11-slim";
+
+fn docker() -> Command {
+    Command::new(std::env::var_os("PRISTINE_DOCKER").unwrap_or_else(|| "docker".into()))
+}
+
+fn pristine(dir: &Path, args: &[&str]) -> Output {
+    let bin = std::env::var_os("PRISTINE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_pristine")),
+        PathBuf::from,
+    );
+    let out = Command::new(bin)
+        .arg("check")
+        .arg("--isolated")
+        .args(["--output-format", "concise"])
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pristine check");
+    eprintln!(
+        "pristine check {}: exit {:?}\n{}{}",
+        args.join(" "),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `docker build --progress=plain --network=host`; panics on failure; returns BuildKit's
+/// progress output.
+fn build(dir: &Path, tag: &str) -> String {
+    let out = docker()
+        .args(["build", "--progress=plain", "--network=host", "-t", tag])
+        .arg(dir)
+        .env("DOCKER_BUILDKIT", "1")
+        .output()
+        .expect("docker build");
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "docker build failed:\n{log}");
+    log
+}
+
+fn run(tag: &str) -> Output {
+    docker()
+        .args(["run", "--rm", "--network=none", tag])
+        .output()
+        .expect("docker run")
+}
+
+/// Removes the test's images when it ends, passed or not.
+struct Images(Vec<String>);
+
+impl Drop for Images {
+    fn drop(&mut self) {
+        for tag in &self.0 {
+            let _ = docker().args(["rmi", "-f", tag]).output();
+        }
+    }
+}
+
+/// BuildKit's plain progress: whether the step whose line contains `needle` was `CACHED`.
+fn step_cached(log: &str, needle: &str) -> bool {
+    let step = log
+        .lines()
+        .find(|l| l.starts_with('#') && l.contains(needle))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no step `{needle}` in the build output:\n{log}"));
+    log.lines().any(|l| l == format!("{step} CACHED"))
+}
+
+/// A token unique to this run: BuildKit's cache is content-addressed and outlives the images,
+/// so the project's files carry it to keep an earlier run's layers from being reused.
+fn token() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    )
+}
+
+/// The shared scenario: the unfixed Dockerfile re-runs `install` after a source change; the
+/// fixed one has `manifests_copy` and `dependency_install` before `COPY . .`, builds, runs
+/// the app (which imports `six`), and reuses the dependency layer after a source change.
+fn fixed_layering_caches_dependencies(
+    dir: &Path,
+    name: &str,
+    install: &str,
+    manifests_copy: &str,
+    dependency_install: &str,
+) {
+    let token = token();
+    let app = |version: &str| format!("import six\nprint('{version}', six.__name__)  # {token}\n");
+    fs::write(dir.join("app.py"), app("v1")).unwrap();
+    fs::write(dir.join(".dockerignore"), ".git\n").unwrap();
+    let unfixed = format!("pristine-test/fix-{name}-before:latest");
+    let fixed = format!("pristine-test/fix-{name}-after:latest");
+    let _images = Images(vec![unfixed.clone(), fixed.clone()]);
+
+    build(dir, &unfixed);
+    fs::write(dir.join("app.py"), app("v2")).unwrap();
+    let log = build(dir, &unfixed);
+    assert!(
+        !step_cached(&log, install),
+        "the unfixed Dockerfile reused the install layer after a source change:\n{log}"
+    );
+
+    let fix = pristine(dir, &["--fix", "--unsafe-fixes"]);
+    assert_ne!(fix.status.code(), Some(2), "pristine check --fix failed");
+    let text = fs::read_to_string(dir.join("Dockerfile")).unwrap();
+    eprintln!("fixed Dockerfile:\n{text}");
+    let pos = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` not in the fixed Dockerfile:\n{text}"))
+    };
+    assert!(pos(manifests_copy) < pos(dependency_install));
+    assert!(pos(dependency_install) < pos("COPY . ."));
+
+    build(dir, &fixed);
+    let out = run(&fixed);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "v2 six\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fs::write(dir.join("app.py"), app("v3")).unwrap();
+    let log = build(dir, &fixed);
+    eprintln!("second build of the fixed Dockerfile:\n{log}");
+    assert!(
+        step_cached(&log, dependency_install),
+        "the dependency install was not CACHED after a source-only change:\n{log}"
+    );
+    assert!(
+        !step_cached(&log, "COPY . ."),
+        "the source COPY cannot be cached after a source change:\n{log}"
+    );
+    let out = run(&fixed);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "v3 six\n");
+}
+
+#[test]
+#[ignore = "needs a Docker engine: run by .ci/run via scripts/test-docker"]
+fn pipenv_layering_fix_builds_and_caches_the_install_layer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let install = "pipenv sync --system";
+    fs::write(
+        dir.join("Dockerfile"),
+        format!(
+            "FROM {IMAGE}\nRUN pip install --no-cache-dir pipenv==2026.10.3\nWORKDIR /app\nCOPY . .\nRUN {install}\nCMD [\"python\", \"app.py\"]\n"
+        ),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("Pipfile"),
+        "[[source]]\nurl = \"https://pypi.org/simple\"\nverify_ssl = true\nname = \"pypi\"\n\n[packages]\nsix = \"==1.17.0\"\n",
+    )
+    .unwrap();
+    // `pipenv sync` installs what the lock says (it does not compare the Pipfile's hash), with
+    // pip's hash checking on the listed hashes: the sha256 of six 1.17.0's wheel and sdist as
+    // `pip download` fetched them from PyPI.
+    fs::write(
+        dir.join("Pipfile.lock"),
+        r#"{
+    "_meta": {
+        "hash": {"sha256": "0000000000000000000000000000000000000000000000000000000000000000"},
+        "pipfile-spec": 6,
+        "requires": {},
+        "sources": [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": true}]
+    },
+    "default": {
+        "six": {
+            "hashes": [
+                "sha256:4721f391ed90541fddacab5acf947aa0d3dc7d27b2e1e8eda2be8970586c3274",
+                "sha256:ff70335d468e7eb6ec65b95b99d3a2836546063f63acc5171de367e834932a81"
+            ],
+            "index": "pypi",
+            "version": "==1.17.0"
+        }
+    },
+    "develop": {}
+}
+"#,
+    )
+    .unwrap();
+    fixed_layering_caches_dependencies(
+        dir,
+        "pipenv",
+        install,
+        "COPY Pipfile Pipfile.lock* ./",
+        install,
+    );
+}
+
+#[test]
+#[ignore = "needs a Docker engine: run by .ci/run via scripts/test-docker"]
+fn pep621_only_deps_fix_builds_and_caches_the_install_layer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let install = "pip install --no-cache-dir .";
+    fs::write(
+        dir.join("Dockerfile"),
+        format!(
+            "FROM {IMAGE}\nRUN pip install --no-cache-dir \"pip>=26.2\"\nWORKDIR /app\nCOPY . .\nRUN {install}\nCMD [\"python\", \"-c\", \"import app\"]\n"
+        ),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("pyproject.toml"),
+        "[build-system]\nrequires = [\"setuptools>=61\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"layering-demo\"\nversion = \"0.1.0\"\ndependencies = [\"six==1.17.0\"]\n\n[tool.setuptools]\npy-modules = [\"app\"]\n",
+    )
+    .unwrap();
+    fixed_layering_caches_dependencies(
+        dir,
+        "pep621",
+        install,
+        "COPY pyproject.toml ./",
+        "pip install --only-deps --no-cache-dir .",
+    );
+}
