@@ -42,6 +42,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod common;
+
+use common::pristine_bin;
+
 /// The Dockerfile pristine is shown (Docker gets a batch Dockerfile at the same path).
 const DOCKERFILE_TEXT: &str = "FROM scratch\nCOPY . /ctx/\n";
 const DEFAULT_CASES: usize = 300;
@@ -213,13 +217,6 @@ fn listing(root: &Path) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------- pristine
-
-fn pristine_bin() -> PathBuf {
-    match std::env::var_os("PRISTINE_BIN") {
-        Some(bin) => PathBuf::from(bin),
-        None => PathBuf::from(env!("CARGO_BIN_EXE_pristine")),
-    }
-}
 
 fn pristine_command(bin: &Path, p: &Prepared) -> Command {
     let mut cmd = Command::new(bin);

@@ -18,36 +18,17 @@
 #![allow(clippy::print_stderr)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-const IMAGE: &str = "pristine-test/python:3.11-slim";
+mod common;
+
+use common::{BASE_IMAGE as IMAGE, copy_tree, docker, fixtures, pristine_bin};
+
 const SITE: &str = ".venv/lib/python3.11/site-packages";
 
-fn fixtures() -> PathBuf {
-    let dir = std::env::var_os("PRISTINE_BINARY_FIXTURES")
-        .map(PathBuf::from)
-        .expect(
-            "PRISTINE_BINARY_FIXTURES must point at the output of scripts/build-binary-fixtures",
-        );
-    assert!(
-        dir.join("wheels/macos-arm64").is_dir(),
-        "{} has no wheels/macos-arm64 (scripts/build-binary-fixtures)",
-        dir.display()
-    );
-    dir
-}
-
-fn docker() -> Command {
-    Command::new(std::env::var_os("PRISTINE_DOCKER").unwrap_or_else(|| "docker".into()))
-}
-
 fn pristine(dir: &Path, args: &[&str]) -> Output {
-    let bin = std::env::var_os("PRISTINE_BIN").map_or_else(
-        || PathBuf::from(env!("CARGO_BIN_EXE_pristine")),
-        PathBuf::from,
-    );
-    let out = Command::new(bin)
+    let out = Command::new(pristine_bin())
         .arg("check")
         .arg("--isolated")
         .args(["--output-format", "concise"])
@@ -64,19 +45,6 @@ fn pristine(dir: &Path, args: &[&str]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// `docker build --progress=plain`; panics on failure; returns BuildKit's progress output.
@@ -114,7 +82,7 @@ impl Drop for Images {
 #[test]
 #[ignore = "needs a Docker engine: run by .ci/run via scripts/test-docker"]
 fn seed_fix_excludes_the_venv_and_the_elf_error_is_gone() {
-    let fx = fixtures();
+    let fx = fixtures("wheels/macos-arm64");
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     copy_tree(&fx.join("wheels/macos-arm64"), &dir.join(SITE));

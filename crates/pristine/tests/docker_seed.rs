@@ -10,47 +10,19 @@
 #![allow(clippy::print_stderr)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-const IMAGE: &str = "pristine-test/python:3.11-slim";
+mod common;
+
+use common::{BASE_IMAGE as IMAGE, copy_tree, docker, fixtures, pristine};
+
 const SITE: &str = ".venv/lib/python3.11/site-packages";
-
-fn fixtures() -> PathBuf {
-    let dir = std::env::var_os("PRISTINE_BINARY_FIXTURES")
-        .map(PathBuf::from)
-        .expect(
-            "PRISTINE_BINARY_FIXTURES must point at the output of scripts/build-binary-fixtures",
-        );
-    assert!(
-        dir.join("facts.tsv").is_file(),
-        "{} is not a fixtures directory",
-        dir.display()
-    );
-    dir
-}
-
-fn docker() -> Command {
-    Command::new(std::env::var_os("PRISTINE_DOCKER").unwrap_or_else(|| "docker".into()))
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A project with a host-made venv (pyvenv.cfg naming a macOS interpreter) whose site-packages
 /// holds the unzipped wheel `wheels/<tag>` and the extra files, and a Dockerfile running `cmd`.
 fn project(tag: &str, extra: &[(&str, &str)], cmd: &str) -> tempfile::TempDir {
-    let fx = fixtures();
+    let fx = fixtures("facts.tsv");
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join(SITE);
     if !tag.is_empty() {
@@ -99,11 +71,7 @@ fn build_and_run(dir: &Path, name: &str) -> Output {
 }
 
 fn pristine_check(dir: &Path) -> Output {
-    let bin = std::env::var_os("PRISTINE_BIN").map_or_else(
-        || PathBuf::from(env!("CARGO_BIN_EXE_pristine")),
-        PathBuf::from,
-    );
-    Command::new(bin)
+    pristine()
         .arg("check")
         .arg(dir)
         .output()

@@ -1,0 +1,60 @@
+//! Helpers shared by the real-Docker suites (`docker_seed.rs`, `docker_image.rs`,
+//! `docker_fix.rs`, `docker_context.rs`): the binary under test, the docker CLI, the native
+//! binary fixtures of `scripts/build-binary-fixtures` and the local base image of
+//! `scripts/build-python-image`. Each suite is its own test binary and uses a part of this.
+#![allow(dead_code, reason = "each test binary uses a part of the helpers")]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The local `python:3.11-slim` stand-in (Debian bookworm, Python 3.11, glibc 2.36) made by
+/// `scripts/build-python-image`.
+pub(crate) const BASE_IMAGE: &str = "pristine-test/python:3.11-slim";
+
+/// The binary under test: `PRISTINE_BIN`, else the one cargo built for these tests.
+pub(crate) fn pristine_bin() -> PathBuf {
+    std::env::var_os("PRISTINE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_pristine")),
+        PathBuf::from,
+    )
+}
+
+pub(crate) fn pristine() -> Command {
+    Command::new(pristine_bin())
+}
+
+/// The docker CLI: `PRISTINE_DOCKER`, else `docker` on the `PATH` (talking to `DOCKER_HOST`).
+pub(crate) fn docker() -> Command {
+    Command::new(std::env::var_os("PRISTINE_DOCKER").unwrap_or_else(|| "docker".into()))
+}
+
+/// The output of `scripts/build-binary-fixtures` (`PRISTINE_BINARY_FIXTURES`), which must hold
+/// `required` (what the suite reads first).
+pub(crate) fn fixtures(required: &str) -> PathBuf {
+    let dir = std::env::var_os("PRISTINE_BINARY_FIXTURES")
+        .map(PathBuf::from)
+        .expect(
+            "PRISTINE_BINARY_FIXTURES must point at the output of scripts/build-binary-fixtures",
+        );
+    assert!(
+        dir.join(required).exists(),
+        "{} has no {required} (scripts/build-binary-fixtures)",
+        dir.display()
+    );
+    dir
+}
+
+/// Copies the directory `from` to `to` (files and directories; no symlinks in the fixtures).
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
