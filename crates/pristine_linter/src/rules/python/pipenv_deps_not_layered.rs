@@ -44,7 +44,9 @@ declare_rule! {
     /// Pipfile.lock* ./` (with the `COPY`'s flags; the wildcard keeps a project without a lock
     /// file building as before), Pipenv's Docker layout. It is unsafe: a path dependency in the
     /// Pipfile (`{path = "."}`) or a package built from files of the project is not there yet
-    /// when the install runs, so the moved step can fail where it did not. A `RUN` that does
+    /// when the install runs, so the moved step can fail where it did not; and with
+    /// `PIPENV_VENV_IN_PROJECT` a host `.venv` in the build context is now copied over the
+    /// environment the install made (keep it out with `.dockerignore`, CX004). A `RUN` that does
     /// more than the install (`pipenv install && python manage.py collectstatic`) gets no fix:
     /// the rest needs the sources.
     ///
