@@ -3,10 +3,10 @@
 
 use std::time::Instant;
 
-use pristine_context::{ContextOptions, compute, compute_for_listing};
+use pristine_context::{ContextOptions, compute, list_sent};
 
 #[expect(clippy::print_stdout, reason = "example output")]
-fn main() -> Result<(), pristine_context::ContextError> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let dir = args.next().unwrap_or_else(|| String::from("."));
     let flags: Vec<String> = args.collect();
@@ -17,11 +17,21 @@ fn main() -> Result<(), pristine_context::ContextError> {
         measure_excluded: measure,
         ..ContextOptions::new(dir)
     };
-    let ctx = if list {
-        compute_for_listing(&opts)?
-    } else {
-        compute(&opts)?
-    };
+    if list {
+        let listing = list_sent(&opts)?;
+        let mut count = 0_u64;
+        listing.for_each(|_| {
+            count += 1;
+            Ok::<(), std::convert::Infallible>(())
+        })?;
+        println!(
+            "{count} paths listed; {} issues; {:?}",
+            listing.issues.len(),
+            start.elapsed()
+        );
+        return Ok(());
+    }
+    let ctx = compute(&opts)?;
     let took = start.elapsed();
     let s = &ctx.tree.stats;
     println!(

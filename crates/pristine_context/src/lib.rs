@@ -28,11 +28,13 @@
 //! ```
 //!
 //! Main entry points: [`compute`] → [`Context`] (with [`Context::why`]),
-//! [`ContextTree::list`], and [`explain`] for a `--why` without a walk.
+//! [`ContextTree::list`], [`list_sent`] for `--list` alone, and [`explain`] for a `--why`
+//! without a walk.
 
 pub mod discover;
 mod ignore_source;
 mod issue;
+mod listing;
 mod tree;
 mod walk;
 
@@ -43,6 +45,7 @@ use pristine_ignore::{Explanation, IgnoreFile, PatternMatcher};
 
 pub use ignore_source::{IgnoreFileKind, IgnoreSource};
 pub use issue::{ContextError, Issue, IssueKind, Severity};
+pub use listing::Listing;
 pub use tree::{ContextTree, Entry, EntryKind, PathTotals, PatternSavings, Stats};
 
 /// What to compute.
@@ -84,18 +87,14 @@ pub struct Context {
 
 /// Computes the build context BuildKit would send.
 pub fn compute(opts: &ContextOptions) -> Result<Context, ContextError> {
-    compute_impl(opts, false)
+    compute_impl(opts)
 }
 
-/// [`compute`] for `pristine context --list`, which needs neither file sizes nor modes: when
-/// this process runs as root (which reads every file of a local file system, so no file can be
-/// unreadable) sent regular files are not `stat`ed, and their `size` and `mode` are 0. As any
-/// other user it is exactly [`compute`].
-pub fn compute_for_listing(opts: &ContextOptions) -> Result<Context, ContextError> {
-    compute_impl(opts, true)
-}
-
-fn compute_impl(opts: &ContextOptions, skip_file_metadata: bool) -> Result<Context, ContextError> {
+/// What `pristine context --list` prints, without computing a [`ContextTree`]: the same walk
+/// and decisions as [`compute`], keeping only the names that are sent (see [`Listing`]). When
+/// this process runs as root (which reads every file of a local file system, so nothing can be
+/// unreadable) entries are not `stat`ed: their type comes from the directory entry.
+pub fn list_sent(opts: &ContextOptions) -> Result<Listing, ContextError> {
     let root = resolve_root(&opts.context_dir)?;
     let dockerfile = opts
         .dockerfile
@@ -104,18 +103,33 @@ fn compute_impl(opts: &ContextOptions, skip_file_metadata: bool) -> Result<Conte
     let mut issues = Vec::new();
     let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
     let matcher = prepare_matcher(&mut ignore)?;
-    let mut tree = walk::walk(
-        &root,
-        matcher.as_ref(),
-        opts.measure_excluded,
-        skip_file_metadata && walk::running_as_root(),
-    )
-    .map_err(|(index, path)| {
-        let pattern = matcher
-            .as_ref()
-            .map_or(index, |m| m.patterns()[index].source_index());
-        ContextError::BadPattern { pattern, path }
-    })?;
+    let (nodes, mut walk_issues) = listing::walk(&root, matcher.as_ref(), walk::running_as_root())
+        .map_err(|(index, path)| {
+            let pattern = matcher
+                .as_ref()
+                .map_or(index, |m| m.patterns()[index].source_index());
+            ContextError::BadPattern { pattern, path }
+        })?;
+    issues.append(&mut walk_issues);
+    Ok(Listing::new(root, ignore, issues, nodes))
+}
+
+fn compute_impl(opts: &ContextOptions) -> Result<Context, ContextError> {
+    let root = resolve_root(&opts.context_dir)?;
+    let dockerfile = opts
+        .dockerfile
+        .clone()
+        .unwrap_or_else(|| root.join("Dockerfile"));
+    let mut issues = Vec::new();
+    let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
+    let matcher = prepare_matcher(&mut ignore)?;
+    let mut tree =
+        walk::walk(&root, matcher.as_ref(), opts.measure_excluded).map_err(|(index, path)| {
+            let pattern = matcher
+                .as_ref()
+                .map_or(index, |m| m.patterns()[index].source_index());
+            ContextError::BadPattern { pattern, path }
+        })?;
     issues.append(&mut tree.issues);
     tree.issues = issues;
     Ok(Context {
@@ -147,14 +161,13 @@ pub fn compute_with_ignore(
     }
     ignore.bytes = ignore_bytes.to_vec();
     let matcher = prepare_matcher(&mut ignore)?;
-    let mut tree = walk::walk(&root, matcher.as_ref(), opts.measure_excluded, false).map_err(
-        |(index, path)| {
+    let mut tree =
+        walk::walk(&root, matcher.as_ref(), opts.measure_excluded).map_err(|(index, path)| {
             let pattern = matcher
                 .as_ref()
                 .map_or(index, |m| m.patterns()[index].source_index());
             ContextError::BadPattern { pattern, path }
-        },
-    )?;
+        })?;
     issues.append(&mut tree.issues);
     tree.issues = issues;
     Ok(Context {

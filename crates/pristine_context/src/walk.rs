@@ -53,7 +53,6 @@ struct Collected {
 struct Shared<'a> {
     matcher: Option<&'a PatternMatcher>,
     measure: bool,
-    skip_file_metadata: bool,
     failed: AtomicBool,
     out: Mutex<Collected>,
 }
@@ -190,16 +189,6 @@ fn walk_dir<'s>(
             }
             continue;
         }
-        if sh.skip_file_metadata && ft.is_file() {
-            local.files += 1;
-            local.entries.push(Entry {
-                path: child_rel,
-                kind: EntryKind::File,
-                size: 0,
-                mode: 0,
-            });
-            continue;
-        }
         // `DirEntry::metadata` does not follow symlinks (it is `lstat`-like).
         let md = match dir_entry.metadata() {
             Ok(md) => md,
@@ -332,25 +321,23 @@ fn measure_dir<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, abs: &Path, pattern
     }
 }
 
-/// Walks `root` (already resolved) and computes the tree. `Err` = the
-/// index of a pattern whose evaluation failed and the path being matched.
 /// Whether this process runs as root, which can read every file of a local file system (so an
 /// unreadable-file check is moot). `/proc/self` belongs to the process's effective user.
 pub(crate) fn running_as_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
+/// Walks `root` (already resolved) and computes the tree. `Err` = the
+/// index of a pattern whose evaluation failed and the path being matched.
 pub(crate) fn walk(
     root: &Path,
     matcher: Option<&PatternMatcher>,
     measure: bool,
-    skip_file_metadata: bool,
 ) -> Result<ContextTree, (usize, Vec<u8>)> {
     let npatterns = matcher.map_or(0, |m| m.patterns().len());
     let shared = Shared {
         matcher,
         measure,
-        skip_file_metadata,
         failed: AtomicBool::new(false),
         out: Mutex::new(Collected {
             savings: (0..npatterns)

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use pristine_context::{ContextError, ContextOptions, EntryKind, compute, compute_for_listing};
+use pristine_context::{ContextError, ContextOptions, EntryKind, compute, list_sent};
 use serde_json::Value;
 
 /// `PRISTINE_REFERENCE_DIR`, else `../../../shared/reference` if present.
@@ -141,12 +141,20 @@ fn listing(opts: &ContextOptions) -> Result<Vec<String>, ContextError> {
         .iter()
         .map(|p| String::from_utf8_lossy(p).into_owned())
         .collect();
-    // `pristine context --list` skips file metadata; it must list exactly the same.
-    let fast = compute_for_listing(opts)?;
+    // `pristine context --list` walks without building the tree; it must list exactly the
+    // same, with the same fatal issues.
+    let fast = list_sent(opts)?;
+    let mut listed = Vec::new();
+    fast.for_each(|p| {
+        listed.push(p.to_vec());
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    assert_eq!(listed, ctx.tree.list(), "list_sent differs from compute");
     assert_eq!(
-        fast.tree.list(),
-        ctx.tree.list(),
-        "compute_for_listing differs from compute"
+        fast.fatal_issues().count(),
+        ctx.tree.fatal_issues().count(),
+        "list_sent and compute disagree on fatal issues"
     );
     Ok(list)
 }
@@ -232,6 +240,7 @@ fn walk_vectors() {
             set_mode(&opts.context_dir.join(d), 0o000);
         }
         let result = compute(&opts);
+        let listed = list_sent(&opts);
         for d in &unreadable {
             set_mode(&opts.context_dir.join(d), 0o755);
         }
@@ -252,6 +261,24 @@ fn walk_vectors() {
                     .iter()
                     .map(|p| String::from_utf8_lossy(p).into_owned())
                     .collect();
+                // `--list`'s walker: the same paths and the same verdict on failing.
+                match &listed {
+                    Ok(l) => {
+                        let mut fast = Vec::new();
+                        l.for_each(|p| {
+                            fast.push(String::from_utf8_lossy(p).into_owned());
+                            Ok::<(), ()>(())
+                        })
+                        .unwrap();
+                        checks.push(("list_sent", fast == list, format!("{fast:?}")));
+                        checks.push((
+                            "list_sent fatal",
+                            l.fatal_issues().next().is_some() == fatal(c),
+                            format!("{:?}", l.issues),
+                        ));
+                    }
+                    Err(e) => checks.push(("list_sent", false, e.to_string())),
+                }
                 if v.get("error").is_some() {
                     // Unreadable-directory vectors: BuildKit fails; we report an
                     // error-severity issue. As root nothing is unreadable.

@@ -32,50 +32,15 @@ pub(crate) fn context(args: &ContextArgs) -> Result<Outcome> {
         // worth it for the summary, not for `--list`/`--why`.
         measure_excluded: !args.list && args.why.is_none(),
     };
-    let computed = if args.list {
-        pristine_context::compute_for_listing(&opts)
-    } else {
-        pristine_context::compute(&opts)
-    };
-    let ctx = match computed {
+    if args.list {
+        return list(args, &opts);
+    }
+    let ctx = match pristine_context::compute(&opts) {
         Ok(ctx) => ctx,
-        Err(err) => {
-            error_user(&format!("Docker would fail the build: {err}"));
-            if let Some(hint) = error_location(&opts, &err) {
-                error_user(&hint);
-            }
-            return Ok(Outcome::Error);
-        }
+        Err(err) => return Ok(report_context_error(&opts, &err)),
     };
     let fatal = ctx.tree.fatal_issues().count() > 0;
     let mut stdout = std::io::stdout().lock();
-
-    if args.list {
-        if fatal {
-            report_issues(&ctx);
-            return Ok(Outcome::Error);
-        }
-        match args.output_format {
-            TextOrJson::Text => {
-                for path in ctx.tree.list() {
-                    stdout.write_all(&path)?;
-                    stdout.write_all(b"\n")?;
-                }
-            }
-            TextOrJson::Json => {
-                let list: Vec<String> = ctx
-                    .tree
-                    .list()
-                    .iter()
-                    .map(|p| String::from_utf8_lossy(p).into_owned())
-                    .collect();
-                serde_json::to_writer_pretty(&mut stdout, &list)?;
-                writeln!(stdout)?;
-            }
-        }
-        stdout.flush()?;
-        return Ok(Outcome::Clean);
-    }
 
     if let Some(path) = &args.why {
         let rel = relative_to_root(path, &ctx.root);
@@ -106,6 +71,49 @@ pub(crate) fn context(args: &ContextArgs) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// `pristine context --list`: the sent paths, streamed from the listing walk (no tree of
+/// entries is built; see [`pristine_context::Listing`]).
+fn list(args: &ContextArgs, opts: &ContextOptions) -> Result<Outcome> {
+    let listing = match pristine_context::list_sent(opts) {
+        Ok(listing) => listing,
+        Err(err) => return Ok(report_context_error(opts, &err)),
+    };
+    if listing.fatal_issues().next().is_some() {
+        report_issue_list(&listing.issues);
+        return Ok(Outcome::Error);
+    }
+    let stdout = std::io::stdout().lock();
+    // Hundreds of thousands of short lines: one `write` per 64 KiB, not per line.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    match args.output_format {
+        TextOrJson::Text => listing.for_each(|path| {
+            out.write_all(path)?;
+            out.write_all(b"\n")
+        })?,
+        TextOrJson::Json => {
+            let mut list: Vec<String> = Vec::new();
+            listing.for_each(|path| {
+                list.push(String::from_utf8_lossy(path).into_owned());
+                Ok::<(), std::convert::Infallible>(())
+            })?;
+            serde_json::to_writer_pretty(&mut out, &list)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Clean)
+}
+
+/// Reports why the context cannot be computed (what Docker would fail with) and where in the
+/// ignore file the cause is.
+fn report_context_error(opts: &ContextOptions, err: &ContextError) -> Outcome {
+    error_user(&format!("Docker would fail the build: {err}"));
+    if let Some(hint) = error_location(opts, err) {
+        error_user(&hint);
+    }
+    Outcome::Error
 }
 
 /// `PATH` as given on the command line → a `/`-separated path relative to the context root.
@@ -489,7 +497,11 @@ fn issue_message(issue: &Issue) -> Option<String> {
 }
 
 fn report_issues(ctx: &Context) {
-    for issue in &ctx.tree.issues {
+    report_issue_list(&ctx.tree.issues);
+}
+
+fn report_issue_list(issues: &[Issue]) {
+    for issue in issues {
         if let Some(message) = issue_message(issue) {
             if issue.fails_build() {
                 error_user(&message);
