@@ -610,3 +610,173 @@ fn im031_missing_healthcheck() {
     );
     insta::assert_snapshot!("IM031", rendered);
 }
+
+#[test]
+fn im001_foreign_native_binary() {
+    let elf = |machine: u16, needed: &[&str], glibc: &[&str]| {
+        elf_shared_object(&ElfSpec {
+            machine,
+            needed,
+            glibc,
+            ..ElfSpec::default()
+        })
+    };
+    let copy = tar(&[
+        // Fires: another CPU under a suffix Python does not try (ModuleNotFoundError) and
+        // under `.abi3.so`, which it does try (the loader's error).
+        site(
+            "markupsafe/_speedups.cpython-311-aarch64-linux-gnu.so",
+            &elf(AARCH64, &["libc.so.6"], &["GLIBC_2.17"]),
+        ),
+        site("markupsafe/__init__.py", b""),
+        site(
+            "cryptography/hazmat/bindings/_rust.abi3.so",
+            &elf(AARCH64, &["libc.so.6"], &["GLIBC_2.17"]),
+        ),
+        // Fires: needs GLIBC_2.38, the image has glibc 2.36.
+        site(
+            "orjson/orjson.cpython-311-x86_64-linux-gnu.so",
+            &elf(X86_64, &["libc.so.6"], &["GLIBC_2.2.5", "GLIBC_2.38"]),
+        ),
+        // Fires: linked against musl, under a plain `.so` name Python tries.
+        site("fixture.so", &elf(X86_64, &["libc.musl-x86_64.so.1"], &[])),
+        // Not: x86_64 for glibc 2.17 (manylinux2014).
+        site(
+            "charset_normalizer/md.cpython-311-x86_64-linux-gnu.so",
+            &elf(X86_64, &["libc.so.6"], &["GLIBC_2.2.5", "GLIBC_2.17"]),
+        ),
+        // Not: outside the Python environments.
+        file(
+            "opt/firmware/arm64/helper.so",
+            &elf(AARCH64, &["libc.so.6"], &["GLIBC_2.17"]),
+        ),
+    ]);
+    let (diagnostics, rendered) = lint("IM001", &image(&[("COPY . . # buildkit", copy)], None));
+    assert_eq!(
+        fired(&diagnostics),
+        [
+            format!("/{SITE}/cryptography/hazmat/bindings/_rust.abi3.so"),
+            format!("/{SITE}/fixture.so"),
+            format!("/{SITE}/markupsafe/_speedups.cpython-311-aarch64-linux-gnu.so"),
+            format!("/{SITE}/orjson/orjson.cpython-311-x86_64-linux-gnu.so"),
+        ]
+    );
+    insta::assert_snapshot!("IM001", rendered);
+}
+
+#[test]
+fn im003_foreign_wheel() {
+    let wheel = |dist: &str, tags: &[&str]| {
+        let mut text = String::from("Wheel-Version: 1.0\nGenerator: bdist_wheel (0.43.0)\n");
+        for tag in tags {
+            text.push_str(&format!("Tag: {tag}\n"));
+        }
+        site(&format!("{dist}.dist-info/WHEEL"), text.as_bytes())
+    };
+    let copy = tar(&[
+        // Fires: macOS, musllinux on glibc, manylinux newer than glibc 2.36, another Python,
+        // another CPU.
+        wheel(
+            "cryptography-42.0.5",
+            &["cp39-abi3-macosx_10_12_universal2"],
+        ),
+        wheel("MarkupSafe-2.1.5", &["cp311-cp311-musllinux_1_1_x86_64"]),
+        wheel("orjson-3.10.7", &["cp311-cp311-manylinux_2_39_x86_64"]),
+        wheel(
+            "pydantic_core-2.20.1",
+            &["cp312-cp312-manylinux_2_17_x86_64"],
+        ),
+        wheel("numpy-2.0.1", &["cp311-cp311-manylinux_2_17_aarch64"]),
+        // Not: fitting manylinux tags, abi3 for an older CPython, pure wheels, a local build.
+        wheel(
+            "charset_normalizer-3.3.2",
+            &[
+                "cp311-cp311-manylinux_2_17_x86_64",
+                "cp311-cp311-manylinux2014_x86_64",
+            ],
+        ),
+        wheel("bcrypt-4.1.3", &["cp39-abi3-manylinux_2_28_x86_64"]),
+        wheel("six-1.16.0", &["py2-none-any", "py3-none-any"]),
+        wheel("mylib-0.1", &["cp311-cp311-linux_x86_64"]),
+    ]);
+    let (diagnostics, rendered) = lint("IM003", &image(&[("COPY . . # buildkit", copy)], None));
+    assert_eq!(
+        fired(&diagnostics),
+        [
+            format!("/{SITE}/MarkupSafe-2.1.5.dist-info/WHEEL"),
+            format!("/{SITE}/cryptography-42.0.5.dist-info/WHEEL"),
+            format!("/{SITE}/numpy-2.0.1.dist-info/WHEEL"),
+            format!("/{SITE}/orjson-3.10.7.dist-info/WHEEL"),
+            format!("/{SITE}/pydantic_core-2.20.1.dist-info/WHEEL"),
+        ]
+    );
+    insta::assert_snapshot!("IM003", rendered);
+}
+
+#[test]
+fn im004_venv_interpreter_missing() {
+    let copy = tar(&[
+        // Fires: a host venv (macOS interpreter).
+        file(
+            "app/.venv/pyvenv.cfg",
+            b"home = /opt/homebrew/opt/python@3.11/bin\nversion = 3.11.9\n",
+        ),
+        symlink(
+            "app/.venv/bin/python",
+            "/opt/homebrew/opt/python@3.11/bin/python3.11",
+        ),
+        // Fires: a Windows venv.
+        file(
+            "srv/win/pyvenv.cfg",
+            b"home = C:\\Python311\nversion = 3.11.9\n",
+        ),
+        file("srv/win/Scripts/python.exe", b"MZ"),
+        // Not: made in the image by its own Python.
+        file(
+            "opt/venv/pyvenv.cfg",
+            b"home = /usr/local/bin\nversion = 3.11.9\n",
+        ),
+        symlink("opt/venv/bin/python", "python3"),
+        symlink("opt/venv/bin/python3", "/usr/local/bin/python3"),
+    ]);
+    let (diagnostics, rendered) = lint("IM004", &image(&[("COPY . . # buildkit", copy)], None));
+    assert_eq!(
+        fired(&diagnostics),
+        ["/app/.venv/pyvenv.cfg", "/srv/win/pyvenv.cfg"]
+    );
+    insta::assert_snapshot!("IM004", rendered);
+}
+
+#[test]
+fn im030_runs_as_root() {
+    let passwd = tar(&[file(
+        "etc/passwd",
+        b"root:x:0:0:root:/root:/bin/bash\napp:x:10001:10001::/nonexistent:/usr/sbin/nologin\ntoor:x:0:0::/root:/bin/sh\n",
+    )]);
+    let cases = [
+        // Fires: no user, `root`, a name whose uid is 0.
+        ("no User", json!({"Cmd": ["python3"]})),
+        ("root:root", json!({"User": "root:root"})),
+        ("a name with uid 0", json!({"User": "toor"})),
+        // Not: a named user, a numeric one.
+        ("app", json!({"User": "app"})),
+        ("10001:10001", json!({"User": "10001:10001"})),
+    ];
+    let mut rendered = String::new();
+    let mut firing = Vec::new();
+    for (name, run) in cases {
+        let (diagnostics, text) = lint(
+            "IM030",
+            &image(
+                &[("RUN /bin/sh -c useradd app # buildkit", passwd.clone())],
+                Some(run),
+            ),
+        );
+        if !diagnostics.is_empty() {
+            firing.push(name);
+        }
+        let _ = write!(rendered, "## {name}\n{text}\n");
+    }
+    assert_eq!(firing, ["no User", "root:root", "a name with uid 0"]);
+    insta::assert_snapshot!("IM030", rendered);
+}
