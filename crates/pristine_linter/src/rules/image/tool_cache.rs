@@ -9,6 +9,9 @@ declare_rule! {
     /// `.mypy_cache`, `.ruff_cache`, `.tox`, `.nox`, `.hypothesis`, `.ipynb_checkpoints`) and
     /// `__pycache__` directories that a `COPY`/`ADD` layer brought from the build context
     /// (bytecode compiled on the host, for the host's Python), with the layer that added them.
+    /// Bytecode a `RUN` compiled is not reported, nor bytecode copied from another stage: the
+    /// history BuildKit writes drops `--from=`, so a `COPY` whose sources are all absolute
+    /// paths (`COPY --from=builder /app /app`) counts as a stage copy.
     ///
     /// ## Why is this bad?
     /// They are dead weight; host bytecode is ignored or, with a matching Python version and
