@@ -10,6 +10,8 @@
 //!   PyPI hashes, so the install really downloads and installs a package.
 //! - PEP 621: `pip install .` after `COPY . .` with pip pinned `>=26.2` in an earlier `RUN`;
 //!   the fix adds `COPY pyproject.toml ./` and `pip install --only-deps .` before the sources.
+//! - The same project installed with `uv pip install --system .`: the fix adds
+//!   `COPY pyproject.toml ./` and `uv pip install --system -r pyproject.toml`.
 //!
 //! Run by `scripts/test-docker` (base image `pristine-test/python:3.11-slim` from
 //! `scripts/build-python-image`). These builds install from PyPI, so they use
@@ -242,5 +244,35 @@ fn pep621_only_deps_fix_builds_and_caches_the_install_layer() {
         install,
         "COPY pyproject.toml ./",
         "pip install --only-deps --no-cache-dir .",
+    );
+}
+
+#[test]
+#[ignore = "needs a Docker engine: run by .ci/run via scripts/test-docker"]
+fn uv_pip_layering_fix_builds_and_caches_the_install_layer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let install = "uv pip install --system --no-cache .";
+    // uv from its PyPI wheel (the wheel carries the binary), as no registry image is reachable;
+    // uv does not read Debian's CA store, so it gets the image's bundle (which holds this
+    // machine's CA) through SSL_CERT_FILE, as docker_init.rs does.
+    fs::write(
+        dir.join("Dockerfile"),
+        format!(
+            "FROM {IMAGE}\nENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt\nRUN pip install --no-cache-dir uv==0.13.9\nWORKDIR /app\nCOPY . .\nRUN {install}\nCMD [\"python\", \"-c\", \"import app\"]\n"
+        ),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("pyproject.toml"),
+        "[build-system]\nrequires = [\"setuptools>=61\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"layering-demo\"\nversion = \"0.1.0\"\ndependencies = [\"six==1.17.0\"]\n\n[tool.setuptools]\npy-modules = [\"app\"]\n",
+    )
+    .unwrap();
+    fixed_layering_caches_dependencies(
+        dir,
+        "uv-pip",
+        install,
+        "COPY pyproject.toml ./",
+        "uv pip install --system --no-cache -r pyproject.toml",
     );
 }
