@@ -101,6 +101,9 @@ fn fixture_projects_pass_check() {
             "pdm-starlette",
             &["--base-image", "pristine-test/python:3.11-slim"][..],
         ),
+        ("pip-psycopg2", &[][..]),
+        ("pyproject-cli", &["--port", "8107"][..]),
+        ("streamlit-hello", &[][..]),
     ] {
         let (_work, dir) = fixture(name);
         let stderr = init_then_check(&dir, args);

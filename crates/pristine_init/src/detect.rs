@@ -529,7 +529,7 @@ fn detect_objects(snapshot: &Snapshot) -> Option<Found> {
         }
     }
     for (path, text) in &files {
-        if text.contains("import streamlit") || text.contains("from streamlit") {
+        if IMPORTS_STREAMLIT.is_match(text) {
             return Some(Found {
                 app: Evidence::new(
                     App::Streamlit {
@@ -543,6 +543,15 @@ fn detect_objects(snapshot: &Snapshot) -> Option<Found> {
     }
     None
 }
+
+/// An import statement at the start of a line: `import streamlit` (`as st`, `, x`) or
+/// `from streamlit… import`, not the words inside a string (`"hello from streamlit-app"`).
+static IMPORTS_STREAMLIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^[ \t]*(?:import[ \t]+streamlit\b|from[ \t]+streamlit(?:\.[\w.]+)?[ \t]+import\b)",
+    )
+    .expect("valid regex")
+});
 
 fn console_script(pyproject: Option<&toml::Table>) -> Option<Evidence<App>> {
     for (keys, label) in [
@@ -1151,6 +1160,26 @@ mod tests {
             "x-1.0-cp311-cp311-musllinux_1_2_x86_64.whl",
             11
         ));
+    }
+
+    #[test]
+    fn streamlit_imports() {
+        for yes in [
+            "import streamlit as st\n",
+            "import os\n    import streamlit\n",
+            "from streamlit import title\n",
+            "from streamlit.runtime import exists\n",
+        ] {
+            assert!(IMPORTS_STREAMLIT.is_match(yes), "{yes:?}");
+        }
+        for no in [
+            "MESSAGE = \"hello from streamlit-hello\"\n",
+            "# we import streamlit_extras elsewhere\n",
+            "import streamlit_extras\n",
+            "from streamlitx import y\n",
+        ] {
+            assert!(!IMPORTS_STREAMLIT.is_match(no), "{no:?}");
+        }
     }
 
     #[test]

@@ -13,6 +13,8 @@ const PDM_VERSION: &str = "2.29.4";
 /// hishel 2.0 breaks PDM 2.29.4 (`AttributeError: SyncSqliteStorage`), and its `locked` extra
 /// pins a certifi release that PyPI no longer serves: pin the one dependency that matters.
 const PDM_HISHEL: &str = "hishel==1.4.0";
+/// Bytecode for what PDM installed (`-q`: errors only; already compiled files are skipped).
+const PDM_COMPILE: &str = "/app/.venv/bin/python -m compileall -q /app/.venv/lib";
 const PIPENV_VERSION: &str = "2026.10.3";
 const MICROMAMBA_IMAGE: &str = "mambaorg/micromamba:1.5.10";
 /// pip of the base image, installing into the app's venv (pip ≥ 22.3).
@@ -80,6 +82,16 @@ fn apt_install(out: &mut Out, packages: &[&str], purpose: &str) {
     ));
 }
 
+/// The runtime stage puts the venv's `bin/` on `PATH` and never activates it, so the activation
+/// scripts are dead weight (14 kB from `venv`, about 25 kB from virtualenv and uv: `activate*`,
+/// `Activate.ps1`, `deactivate*`, uv's `pydoc.bat`); removed in the builder, they never reach a
+/// runtime layer.
+fn drop_activation(venv: &str) -> String {
+    format!(
+        "rm -f {venv}/bin/activate* {venv}/bin/Activate.ps1 {venv}/bin/deactivate* {venv}/bin/pydoc.bat"
+    )
+}
+
 fn tool_venv(out: &mut Out, dir: &str, spec: &str) {
     out.line(&format!(
         "RUN --mount=type=cache,target=/root/.cache/pip \\\n    python -m venv {dir} && {dir}/bin/pip install {spec}"
@@ -116,8 +128,11 @@ fn builder(out: &mut Out, d: &Detection, options: &Options, base: &str) {
     match pm {
         PackageManager::Pip | PackageManager::PipPyproject => {
             out.line("ENV PIP_DISABLE_PIP_VERSION_CHECK=1");
-            out.line("RUN python -m venv --without-pip /opt/venv");
-            out.why("builder: /opt/venv without its own pip (the base image's pip installs into it with --python), so the runtime image carries no installer");
+            out.line(&format!(
+                "RUN python -m venv --without-pip /opt/venv \\\n && {}",
+                drop_activation("/opt/venv")
+            ));
+            out.why("builder: /opt/venv without its own pip (the base image's pip installs into it with --python), so the runtime image carries no installer, and without the activation scripts (PATH does their job)");
             out.line("WORKDIR /app");
             if pm == PackageManager::Pip {
                 if let Some(req) = &d.requirements {
@@ -171,7 +186,9 @@ fn builder(out: &mut Out, d: &Detection, options: &Options, base: &str) {
             );
             out.why("builder: UV_COMPILE_BYTECODE=1 (faster start), UV_LINK_MODE=copy (the cache is a mount), UV_PYTHON_DOWNLOADS=0 (use the base image's Python, which the runtime stage also has)");
             out.line("WORKDIR /app");
-            out.line("RUN --mount=type=cache,target=/root/.cache/uv \\\n    --mount=type=bind,source=uv.lock,target=uv.lock \\\n    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \\\n    uv sync --locked --no-install-project --no-dev");
+            out.line(&format!("RUN --mount=type=cache,target=/root/.cache/uv \\\n    --mount=type=bind,source=uv.lock,target=uv.lock \\\n    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \\\n    uv sync --locked --no-install-project --no-dev \\\n && {}",
+                drop_activation("/app/.venv")
+            ));
             out.why("builder: `uv sync --locked --no-install-project --no-dev` with uv.lock and pyproject.toml bind-mounted: the dependency layer only changes with the lock (uv's \"intermediate layers\")");
             if install_project {
                 out.line("COPY . /app");
@@ -185,11 +202,15 @@ fn builder(out: &mut Out, d: &Detection, options: &Options, base: &str) {
             out.why(format!("builder: Poetry {POETRY_VERSION} in its own venv /opt/poetry, never in the app's environment (Poetry's install docs)"));
             out.line("WORKDIR /app");
             out.line("COPY pyproject.toml poetry.lock ./");
-            out.line("RUN --mount=type=cache,target=/root/.cache/pypoetry \\\n    /opt/poetry/bin/poetry install --only main --no-root --no-directory");
+            out.line(&format!(
+                "RUN --mount=type=cache,target=/root/.cache/pypoetry \\\n    /opt/poetry/bin/poetry install --only main --no-root --no-directory --compile \\\n && {}",
+                drop_activation("/app/.venv")
+            ));
             out.why("builder: `poetry install --only main --no-root --no-directory` after copying only pyproject.toml and poetry.lock (Poetry FAQ), into /app/.venv (POETRY_VIRTUALENVS_IN_PROJECT)");
+            out.why("builder: `--compile`: Poetry's installer writes no bytecode by default, and the runtime (PYTHONDONTWRITEBYTECODE=1, source owned by root) would compile every import at each start");
             if install_project {
                 out.line("COPY . /app");
-                out.line("RUN --mount=type=cache,target=/root/.cache/pypoetry \\\n    /opt/poetry/bin/poetry install --only main");
+                out.line("RUN --mount=type=cache,target=/root/.cache/pypoetry \\\n    /opt/poetry/bin/poetry install --only main --compile");
                 out.why("builder: the project is installed (editable, as Poetry does) after the source; the runtime stage has the source at the same /app");
             }
         }
@@ -198,6 +219,14 @@ fn builder(out: &mut Out, d: &Detection, options: &Options, base: &str) {
             tool_venv(out, "/opt/pipenv", &format!("pipenv=={PIPENV_VERSION}"));
             out.why(format!("builder: Pipenv {PIPENV_VERSION} in its own venv /opt/pipenv; PIPENV_VENV_IN_PROJECT=1 puts the app's environment at /app/.venv"));
             out.line("WORKDIR /app");
+            // Pipenv installs with its own vendored pip run by the environment's python
+            // (pipenv/utils/pip.py, get_runnable_pip, 2026.x), so the environment needs no pip;
+            // left to itself it seeds pip and setuptools (9 MB) through virtualenv.
+            out.line(&format!(
+                "RUN python -m venv --without-pip /app/.venv \\\n && {}",
+                drop_activation("/app/.venv")
+            ));
+            out.why("builder: /app/.venv made beforehand without pip and activation scripts, which Pipenv then uses (its virtualenv would add pip and setuptools, 9 MB)");
             out.line("COPY Pipfile Pipfile.lock ./");
             out.line("RUN --mount=type=cache,target=/root/.cache/pip \\\n    --mount=type=cache,target=/root/.cache/pipenv \\\n    /opt/pipenv/bin/pipenv install --deploy");
             out.why("builder: `pipenv install --deploy` (fails when Pipfile.lock is out of date) after copying only Pipfile and Pipfile.lock (Pipenv's Docker page)");
@@ -208,11 +237,17 @@ fn builder(out: &mut Out, d: &Detection, options: &Options, base: &str) {
             out.why(format!("builder: PDM {PDM_VERSION} in its own venv /opt/pdm, with {PDM_HISHEL} (hishel 2.0 breaks it)"));
             out.line("WORKDIR /app");
             out.line("COPY pyproject.toml pdm.lock ./");
-            out.line("RUN --mount=type=cache,target=/root/.cache/pdm \\\n    /opt/pdm/bin/pdm install --check --prod --no-self --no-editable");
+            out.line(&format!(
+                "RUN --mount=type=cache,target=/root/.cache/pdm \\\n    /opt/pdm/bin/pdm install --check --prod --no-self --no-editable \\\n && {PDM_COMPILE} \\\n && {}",
+                drop_activation("/app/.venv")
+            ));
             out.why("builder: `pdm install --check --prod --no-self` after copying only pyproject.toml and pdm.lock (PDM's multi-stage recipe, split so that the source comes later)");
+            out.why("builder: PDM's installer writes no bytecode (it has no option for it): `compileall` does, as pip and uv's UV_COMPILE_BYTECODE do, so that the runtime does not compile every import at each start");
             if install_project {
                 out.line("COPY . /app");
-                out.line("RUN --mount=type=cache,target=/root/.cache/pdm \\\n    /opt/pdm/bin/pdm install --check --prod --no-editable");
+                out.line(&format!(
+                    "RUN --mount=type=cache,target=/root/.cache/pdm \\\n    /opt/pdm/bin/pdm install --check --prod --no-editable \\\n && {PDM_COMPILE}"
+                ));
             }
         }
         PackageManager::Conda => {}

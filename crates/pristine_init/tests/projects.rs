@@ -141,6 +141,29 @@ fn pdm_starlette_gunicorn_uvicorn_workers() {
 }
 
 #[test]
+fn pip_psycopg2_from_source() {
+    insta::assert_snapshot!(render(&project("pip-psycopg2"), &local_base()));
+}
+
+#[test]
+fn pyproject_console_script_with_port() {
+    insta::assert_snapshot!(render(
+        &project("pyproject-cli"),
+        &Options {
+            port: Some(8107),
+            ..local_base()
+        }
+    ));
+}
+
+/// `message.py` says "hello from streamlit-hello" in a string: only `streamlit_app.py`
+/// imports streamlit, and it is the script `streamlit run` gets.
+#[test]
+fn streamlit_fixture() {
+    insta::assert_snapshot!(render(&project("streamlit-hello"), &local_base()));
+}
+
+#[test]
 fn streamlit_requirements() {
     insta::assert_snapshot!(render(
         &memory(&[

@@ -1,0 +1,5 @@
+import streamlit as st
+
+from message import MESSAGE
+
+st.title(MESSAGE)
