@@ -130,9 +130,11 @@ pub fn clean(path: &[u8]) -> Vec<u8> {
         {
             r += 2;
             if out.len() > dotdot {
-                out.pop();
-                while out.len() > dotdot && out[out.len() - 1] != b'/' {
-                    out.pop();
+                // Go: `out.w--; for out.w > dotdot && !IsPathSeparator(out.index(out.w)) { out.w-- }`
+                // tests the byte just dropped, so the separator before the element goes too.
+                let mut dropped = out.pop();
+                while out.len() > dotdot && dropped != Some(b'/') {
+                    dropped = out.pop();
                 }
             } else if !rooted {
                 if !out.is_empty() {
@@ -367,6 +369,23 @@ mod tests {
             ("/abc/../../..", "/"),
             ("a/b/../../c/./d/", "c/d"),
             ("!foo/../bar", "bar"),
+        ] {
+            assert_eq!(clean(input.as_bytes()), want.as_bytes(), "{input}");
+        }
+    }
+
+    #[test]
+    fn clean_dotdot_after_two_elements_found_by_fuzzing() {
+        // fuzz target dockerignore_match: the `..` dropped the element but kept its `/`
+        // (`a/a//..` became `a/`, `src/build/../dist` became `src//dist`). Expected values
+        // from Go's path_test.go cleantests and Go's rule.
+        for (input, want) in [
+            ("a/a//..", "a"),
+            ("src/build/../dist", "src/dist"),
+            ("abc/def/..", "abc"),
+            ("abc/def/../ghi/../jkl", "abc/jkl"),
+            ("/abc/def/..", "/abc"),
+            ("../abc/def/..", "../abc"),
         ] {
             assert_eq!(clean(input.as_bytes()), want.as_bytes(), "{input}");
         }
