@@ -2,8 +2,8 @@
 //! downloads and removals.
 
 use pristine_shell::{
-    PipFront, Tool, getopt, invocations, package_installs, parse, pip_installs, recognise,
-    removals, tool_invocations, unwrap_command,
+    PipFront, ScriptModel, Tool, getopt, invocations, package_installs, parse, pip_installs,
+    recognise, removals, tool_invocations, unwrap_command,
 };
 
 fn texts(words: &[&pristine_shell::Word]) -> Vec<String> {
@@ -319,5 +319,33 @@ fn invocation_indices_point_into_the_script() {
     assert_eq!(idx, [(Tool::AptGet, 1), (Tool::Rm, 3)]);
     for i in &invs {
         assert_eq!(i.command, &s.commands[i.index]);
+    }
+}
+
+/// The model a checker shares between rules holds exactly what the free functions return.
+#[test]
+fn script_model_is_what_the_recognisers_return() {
+    for text in [
+        "sudo -E env A=1 pip install --no-cache-dir -r r.txt flask && rm -rf /root/.cache",
+        "apt-get update && apt-get install -y --no-install-recommends curl=7 git \\\n && rm -rf /var/lib/apt/lists/*",
+        "python3 -m pip install -U pip; uv pip install --system x; apk add --no-cache gcc",
+        "yarn install && yarn cache clean; command -v pip; exec gosu app vim; env",
+        "if true; then dnf install -y x; fi | tee log; sh -c 'pip3 install y && rm -f z'",
+        "",
+    ] {
+        let s = parse(text);
+        let model = ScriptModel::new(&s);
+        assert_eq!(model.invocations, invocations(&s), "{text}");
+        assert_eq!(model.pip_installs, pip_installs(&s), "{text}");
+        assert_eq!(model.package_installs, package_installs(&s), "{text}");
+        assert_eq!(model.removals, removals(&s), "{text}");
+        let programs: Vec<_> = s
+            .commands
+            .iter()
+            .map(|c| unwrap_command(c).map(|(p, _, _)| p))
+            .collect();
+        assert_eq!(model.programs, programs, "{text}");
+        let yarn: Vec<_> = model.tool_invocations(Tool::Yarn).cloned().collect();
+        assert_eq!(yarn, tool_invocations(&s, Tool::Yarn), "{text}");
     }
 }

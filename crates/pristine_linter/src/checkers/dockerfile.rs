@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use pristine_diagnostics::{Diagnostic, TextRange};
 use pristine_dockerfile::{Dockerfile, Stages};
-use pristine_shell::RunScript;
+use pristine_shell::{RunScript, ScriptModel};
 
 use crate::rules::dockerfile::general::GlobalArgs;
 use crate::{LinterSettings, Rule, rules};
@@ -24,8 +24,8 @@ pub(crate) struct Checker<'a> {
     pub(crate) stages: Stages,
     pub(crate) settings: &'a LinterSettings,
     diagnostics: Vec<Diagnostic>,
-    /// See [`Checker::run_scripts`].
-    run_scripts: OnceCell<Rc<[RunScript]>>,
+    /// See [`Checker::run_scripts`] and [`Checker::script_models`].
+    shell: &'a Shell<'a>,
     /// See [`crate::rules::dockerfile::general::global_args`].
     pub(crate) global_args: OnceCell<Rc<GlobalArgs>>,
 }
@@ -36,6 +36,7 @@ impl<'a> Checker<'a> {
         source: &'a str,
         dockerfile: &'a Dockerfile,
         settings: &'a LinterSettings,
+        shell: &'a Shell<'a>,
     ) -> Self {
         Self {
             path,
@@ -44,7 +45,7 @@ impl<'a> Checker<'a> {
             stages: dockerfile.stages(),
             settings,
             diagnostics: Vec::new(),
-            run_scripts: OnceCell::new(),
+            shell,
             global_args: OnceCell::new(),
         }
     }
@@ -56,12 +57,12 @@ impl<'a> Checker<'a> {
     /// is a range of this Dockerfile's source. Each `RunScript` carries its instruction index,
     /// stage index, `ONBUILD` flag and the `SHELL` in effect.
     ///
-    /// Parsed once, on first call; later calls are a reference-count increment. The `Rc` lets a
-    /// rule iterate while it reports:
+    /// Parsed once, on first call. The slice borrows from storage that outlives the checker
+    /// (not from `&self`), so a rule can iterate it while it reports:
     ///
     /// ```ignore
-    /// for run in checker.run_scripts().iter() {
-    ///     for pip in pristine_shell::pip_installs(&run.script) {
+    /// for (run, model) in checker.run_scripts().iter().zip(checker.script_models()) {
+    ///     for pip in &model.pip_installs {
     ///         if !pip.no_cache_dir {
     ///             let d = checker.diagnostic(Rule::X, "…", pip.invocation.command.range);
     ///             checker.report(d);
@@ -69,13 +70,37 @@ impl<'a> Checker<'a> {
     ///     }
     /// }
     /// ```
-    #[allow(dead_code, reason = "the API the shell and Python rules call")]
-    pub(crate) fn run_scripts(&self) -> Rc<[RunScript]> {
-        self.run_scripts
-            .get_or_init(|| {
-                pristine_shell::run_scripts(self.dockerfile, self.source, &self.stages).into()
-            })
-            .clone()
+    pub(crate) fn run_scripts(&self) -> RunScripts<'a> {
+        RunScripts(self.shell.scripts.get_or_init(|| {
+            pristine_shell::run_scripts(self.dockerfile, self.source, &self.stages)
+        }))
+    }
+
+    /// The recognised commands of each of [`Checker::run_scripts`] (same index): recognised
+    /// once per `RUN` on first call, instead of once per rule that reads them.
+    pub(crate) fn script_models(&self) -> &'a [ScriptModel<'a>] {
+        let scripts = self.run_scripts().0;
+        self.shell
+            .models
+            .get_or_init(|| scripts.iter().map(|r| ScriptModel::new(&r.script)).collect())
+    }
+
+    /// The model of `run`, one of [`Checker::run_scripts`]; an empty model for a `RunScript`
+    /// that is not one of them.
+    pub(crate) fn script_model(&self, run: &RunScript) -> &'a ScriptModel<'a> {
+        static EMPTY: ScriptModel<'static> = ScriptModel {
+            programs: Vec::new(),
+            invocations: Vec::new(),
+            pip_installs: Vec::new(),
+            package_installs: Vec::new(),
+            removals: Vec::new(),
+        };
+        self.run_scripts()
+            .0
+            .iter()
+            .position(|r| std::ptr::eq(r, run))
+            .and_then(|i| self.script_models().get(i))
+            .unwrap_or(&EMPTY)
     }
 
     /// A diagnostic of `rule` about `range` of this Dockerfile, ready to be given help or a
@@ -98,6 +123,28 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// [`Checker::run_scripts`]: a shared slice that does not borrow the checker, used like
+/// `&[RunScript]` (it replaced an `Rc<[RunScript]>`, so `&scripts` still reads as a slice).
+#[derive(Clone, Copy)]
+pub(crate) struct RunScripts<'a>(&'a [RunScript]);
+
+impl std::ops::Deref for RunScripts<'_> {
+    type Target = [RunScript];
+
+    fn deref(&self) -> &[RunScript] {
+        self.0
+    }
+}
+
+/// The shell of a Dockerfile's `RUN`s, computed on first use by [`Checker::run_scripts`] and
+/// [`Checker::script_models`]. It lives outside the [`Checker`] so that the models can borrow
+/// the scripts and rules can borrow both while they report through `&mut Checker`.
+#[derive(Default)]
+pub(crate) struct Shell<'a> {
+    scripts: OnceCell<Vec<RunScript>>,
+    models: OnceCell<Vec<ScriptModel<'a>>>,
+}
+
 /// Parses `source` and reports its findings.
 pub fn check_dockerfile(path: &Path, source: &str, settings: &LinterSettings) -> Vec<Diagnostic> {
     let dockerfile = pristine_dockerfile::parse(source);
@@ -112,7 +159,8 @@ pub fn check_parsed(
     dockerfile: &Dockerfile,
     settings: &LinterSettings,
 ) -> Vec<Diagnostic> {
-    let mut checker = Checker::new(path, source, dockerfile, settings);
+    let shell = Shell::default();
+    let mut checker = Checker::new(path, source, dockerfile, settings, &shell);
 
     // One line per rule: the rule runs only when enabled. Rules are plain functions
     // `fn(&mut Checker)`; keep the list in code order.

@@ -1,4 +1,4 @@
-use pristine_shell::{Tool, package_installs, pip_installs};
+use pristine_shell::Tool;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -95,7 +95,7 @@ pub(crate) fn alpine_native_deps(checker: &mut Checker) {
         if !alpine {
             continue;
         }
-        for install in package_installs(run.script) {
+        for install in &run.model.package_installs {
             if install.tool() != Tool::Apk {
                 continue;
             }
@@ -110,7 +110,7 @@ pub(crate) fn alpine_native_deps(checker: &mut Checker) {
                 ));
             }
         }
-        for pip in pip_installs(run.script) {
+        for pip in &run.model.pip_installs {
             for w in &pip.packages {
                 let name = w
                     .text

@@ -1,4 +1,3 @@
-use pristine_shell::{pip_installs, removals};
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -53,7 +52,7 @@ pub(crate) fn break_system_packages(checker: &mut Checker) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
     for run in runs(checker, &scripts) {
-        for pip in pip_installs(run.script) {
+        for pip in &run.model.pip_installs {
             if pip.break_system_packages {
                 found.push((
                     pip.invocation.command.range,
@@ -61,7 +60,7 @@ pub(crate) fn break_system_packages(checker: &mut Checker) {
                 ));
             }
         }
-        for rm in removals(run.script) {
+        for rm in &run.model.removals {
             if rm
                 .paths
                 .iter()

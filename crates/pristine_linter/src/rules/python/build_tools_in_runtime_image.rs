@@ -1,4 +1,4 @@
-use pristine_shell::{Tool, invocations, package_installs};
+use pristine_shell::Tool;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -91,7 +91,7 @@ pub(crate) fn build_tools_in_runtime_image(checker: &mut Checker) {
         if !run.stage.is_some_and(|s| stages.contains(&s)) {
             continue;
         }
-        let removes = invocations(run.script).iter().any(|inv| match inv.tool {
+        let removes = run.model.invocations.iter().any(|inv| match inv.tool {
             Tool::AptGet | Tool::Apt => {
                 matches!(inv.subcommand(), "purge" | "remove" | "autoremove")
             }
@@ -101,7 +101,7 @@ pub(crate) fn build_tools_in_runtime_image(checker: &mut Checker) {
         if removes {
             continue;
         }
-        for install in package_installs(run.script) {
+        for install in &run.model.package_installs {
             if !matches!(install.tool(), Tool::AptGet | Tool::Apt | Tool::Apk) {
                 continue;
             }

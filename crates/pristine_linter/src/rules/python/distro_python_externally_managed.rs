@@ -1,4 +1,4 @@
-use pristine_shell::{PipFront, Tool, invocations, package_installs, pip_installs};
+use pristine_shell::{PipFront, Tool};
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -95,7 +95,7 @@ pub(crate) fn distro_python_externally_managed(checker: &mut Checker) {
             .filter(|r| r.index <= run.index && chain_indices.contains(&r.index))
             .collect();
         let apt_pip = earlier.iter().any(|r| {
-            package_installs(r.script).iter().any(|p| {
+            r.model.package_installs.iter().any(|p| {
                 matches!(p.tool(), Tool::AptGet | Tool::Apt)
                     && p.packages.iter().any(|w| w.text == "python3-pip")
             })
@@ -114,7 +114,7 @@ pub(crate) fn distro_python_externally_managed(checker: &mut Checker) {
         if !apt_pip || venv {
             continue;
         }
-        for pip in pip_installs(run.script) {
+        for pip in &run.model.pip_installs {
             let program = &pip.invocation.command.name.text;
             if pip.front == PipFront::Uv
                 || pip.break_system_packages
@@ -122,7 +122,7 @@ pub(crate) fn distro_python_externally_managed(checker: &mut Checker) {
                 || pip.prefix.is_some()
                 || program.contains("venv")
                 || program.contains("/opt/")
-                || invocations(run.script).is_empty()
+                || run.model.invocations.is_empty()
             {
                 continue;
             }

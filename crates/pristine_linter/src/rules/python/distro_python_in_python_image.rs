@@ -1,4 +1,4 @@
-use pristine_shell::{Tool, package_installs};
+use pristine_shell::Tool;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -79,7 +79,7 @@ pub(crate) fn distro_python_in_python_image(checker: &mut Checker) {
         if !official {
             continue;
         }
-        for install in package_installs(run.script) {
+        for install in &run.model.package_installs {
             if !matches!(install.tool(), Tool::AptGet | Tool::Apt | Tool::Apk) {
                 continue;
             }

@@ -432,21 +432,26 @@ pub(crate) struct Run<'c> {
     /// The stage index (`None` before the first `FROM`).
     pub(crate) stage: Option<usize>,
     pub(crate) script: &'c pristine_shell::Script,
+    /// The script's recognised commands, shared by every rule.
+    pub(crate) model: &'c pristine_shell::ScriptModel<'c>,
     pub(crate) mounts: Vec<&'c pristine_dockerfile::mount::Mount>,
 }
 
 /// Every `RUN` of the Dockerfile (not `ONBUILD` triggers), with its parse and typed mounts.
+/// `scripts` is [`Checker::run_scripts`].
 pub(crate) fn runs<'c>(
     checker: &'c Checker,
     scripts: &'c [pristine_shell::RunScript],
 ) -> Vec<Run<'c>> {
     scripts
         .iter()
-        .filter(|rs| !rs.onbuild)
-        .map(|rs| Run {
+        .zip(checker.script_models())
+        .filter(|(rs, _)| !rs.onbuild)
+        .map(|(rs, model)| Run {
             index: rs.instruction,
             stage: rs.stage,
             script: &rs.script,
+            model,
             mounts: match command(checker, rs.instruction) {
                 Some(Command::Run(run)) => run
                     .mounts
@@ -474,7 +479,7 @@ impl Run<'_> {
     /// Does a command after position `after` remove a path containing one of `needles`
     /// (`rm -rf /root/.cache/pip`)?
     pub(crate) fn removes_after(&self, after: usize, needles: &[&str]) -> bool {
-        pristine_shell::removals(self.script).iter().any(|r| {
+        self.model.removals.iter().any(|r| {
             r.invocation.index > after
                 && r.paths
                     .iter()
@@ -613,15 +618,9 @@ pub(crate) fn report_install_after_context_copy_with_fix(
 ) {
     let scripts = checker.run_scripts();
     let all = runs(checker, &scripts);
-    // Recognised once per run: the layering check below looks at every earlier run for each
-    // install found.
-    let invocations: Vec<_> = all
-        .iter()
-        .map(|r| pristine_shell::invocations(r.script))
-        .collect();
     let mut found = Vec::new();
-    for (run, run_invocations) in all.iter().zip(&invocations) {
-        for inv in run_invocations {
+    for run in &all {
+        for inv in &run.model.invocations {
             if !is_install(run.script, inv) {
                 continue;
             }
@@ -632,10 +631,11 @@ pub(crate) fn report_install_after_context_copy_with_fix(
                 continue;
             };
             let chain_indices = chain_instructions(&chain(&checker.stages, stage));
-            let layered = all.iter().zip(&invocations).any(|(r, r_invocations)| {
+            let layered = all.iter().any(|r| {
                 r.index < copy
                     && chain_indices.contains(&r.index)
-                    && r_invocations
+                    && r.model
+                        .invocations
                         .iter()
                         .any(|i| is_earlier_install(r.script, i))
             });

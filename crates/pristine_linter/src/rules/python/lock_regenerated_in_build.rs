@@ -1,4 +1,4 @@
-use pristine_shell::{Tool, invocations};
+use pristine_shell::Tool;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -49,7 +49,7 @@ pub(crate) fn lock_regenerated_in_build(checker: &mut Checker) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
     for run in runs(checker, &scripts) {
-        for inv in invocations(run.script) {
+        for inv in &run.model.invocations {
             if !(matches!(inv.tool, Tool::Poetry | Tool::Uv | Tool::Pipenv | Tool::Pdm)
                 && inv.subcommand() == "lock")
             {

@@ -1,4 +1,4 @@
-use pristine_shell::{Tool, invocations};
+use pristine_shell::Tool;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -48,7 +48,7 @@ pub(crate) fn pdm_install_not_frozen(checker: &mut Checker) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
     for run in runs(checker, &scripts) {
-        for inv in invocations(run.script) {
+        for inv in &run.model.invocations {
             if !(inv.tool == Tool::Pdm && inv.subcommand() == "install") {
                 continue;
             }

@@ -1,5 +1,5 @@
 use pristine_diagnostics::{Edit, Fix};
-use pristine_shell::{PipFront, pip_installs};
+use pristine_shell::PipFront;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -71,7 +71,7 @@ pub(crate) fn pip_cache_in_layer(checker: &mut Checker) {
         if !in_final_image(checker, run.stage) {
             continue;
         }
-        for pip in pip_installs(run.script) {
+        for pip in &run.model.pip_installs {
             if pip.front == PipFront::Uv
                 || pip.no_cache_dir
                 || pip.invocation.opts.has(&["--no-cache"])

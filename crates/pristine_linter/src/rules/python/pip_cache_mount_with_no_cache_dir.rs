@@ -1,4 +1,4 @@
-use pristine_shell::{PipFront, pip_installs};
+use pristine_shell::PipFront;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -51,7 +51,7 @@ pub(crate) fn pip_cache_mount_with_no_cache_dir(checker: &mut Checker) {
         if !run.has_cache_mount(&[".cache/pip"]) {
             continue;
         }
-        for pip in pip_installs(run.script) {
+        for pip in &run.model.pip_installs {
             if pip.front != PipFront::Uv && pip.no_cache_dir {
                 found.push(pip.invocation.command.range);
             }

@@ -1,4 +1,4 @@
-use pristine_shell::{PipFront, pip_installs};
+use pristine_shell::PipFront;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -68,7 +68,7 @@ pub(crate) fn pip_unpinned_package(checker: &mut Checker) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
     for run in runs(checker, &scripts) {
-        for pip in pip_installs(run.script) {
+        for pip in &run.model.pip_installs {
             if !pip.requirements.is_empty() || !pip.constraints.is_empty() {
                 continue;
             }

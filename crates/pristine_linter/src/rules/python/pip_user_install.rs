@@ -1,4 +1,3 @@
-use pristine_shell::pip_installs;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -54,7 +53,7 @@ pub(crate) fn pip_user_install(checker: &mut Checker) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
     for run in runs(checker, &scripts) {
-        for pip in pip_installs(run.script) {
+        for pip in &run.model.pip_installs {
             let user = pip.user
                 || var_before(checker, run.stage, run.index, "PIP_USER").is_some_and(|v| {
                     matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")

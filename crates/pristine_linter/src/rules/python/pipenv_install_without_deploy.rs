@@ -1,4 +1,4 @@
-use pristine_shell::{Tool, invocations};
+use pristine_shell::Tool;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -49,7 +49,7 @@ pub(crate) fn pipenv_install_without_deploy(checker: &mut Checker) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
     for run in runs(checker, &scripts) {
-        for inv in invocations(run.script) {
+        for inv in &run.model.invocations {
             if !(inv.tool == Tool::Pipenv
                 && inv.subcommand() == "install"
                 && inv.opts.positionals.is_empty())

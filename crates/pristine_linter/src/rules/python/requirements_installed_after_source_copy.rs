@@ -1,4 +1,4 @@
-use pristine_shell::{Invocation, PipInstall, Script, Tool, pip_installs};
+use pristine_shell::{Invocation, Script, Tool, pip_install};
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -64,15 +64,14 @@ declare_rule! {
     }
 }
 
-fn is_install(script: &Script, inv: &Invocation) -> bool {
+fn is_install(_script: &Script, inv: &Invocation) -> bool {
     matches!(inv.tool, Tool::Pip(_))
-        && pip_install(script, inv).is_some_and(|p| !p.requirements.is_empty())
+        && pip_install(inv).is_some_and(|p| !p.requirements.is_empty())
 }
 
-fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
+fn is_earlier_install(_script: &Script, inv: &Invocation) -> bool {
     matches!(inv.tool, Tool::Pip(_))
-        && pip_install(script, inv)
-            .is_some_and(|p| !p.requirements.is_empty() || !p.packages.is_empty())
+        && pip_install(inv).is_some_and(|p| !p.requirements.is_empty() || !p.packages.is_empty())
 }
 
 /// PY001
@@ -85,11 +84,4 @@ pub(crate) fn requirements_installed_after_source_copy(checker: &mut Checker) {
         &is_earlier_install,
         &requirements_layering,
     );
-}
-
-/// The `pip install` view of an invocation of `script`.
-fn pip_install<'s>(script: &'s Script, inv: &Invocation) -> Option<PipInstall<'s>> {
-    pip_installs(script)
-        .into_iter()
-        .find(|p| p.invocation.index == inv.index)
 }

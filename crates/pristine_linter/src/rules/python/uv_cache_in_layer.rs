@@ -1,4 +1,4 @@
-use pristine_shell::{PipFront, Tool, invocations};
+use pristine_shell::{PipFront, Tool};
 
 use pristine_diagnostics::{Edit, Fix};
 
@@ -63,7 +63,7 @@ pub(crate) fn uv_cache_in_layer(checker: &mut Checker) {
             continue;
         }
         let cache_dir = var_before(checker, run.stage, run.index, "UV_CACHE_DIR");
-        for inv in invocations(run.script) {
+        for inv in &run.model.invocations {
             // The subcommand word `--no-cache` goes after.
             let subcommand = match inv.tool {
                 Tool::Uv if matches!(inv.subcommand(), "sync" | "add") => inv.subcommands.first(),

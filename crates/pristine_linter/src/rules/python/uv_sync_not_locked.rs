@@ -1,4 +1,4 @@
-use pristine_shell::{Tool, invocations};
+use pristine_shell::Tool;
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -50,7 +50,7 @@ pub(crate) fn uv_sync_not_locked(checker: &mut Checker) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
     for run in runs(checker, &scripts) {
-        for inv in invocations(run.script) {
+        for inv in &run.model.invocations {
             if !(inv.tool == Tool::Uv && inv.subcommand() == "sync") {
                 continue;
             }

@@ -54,7 +54,9 @@ pub(crate) fn apk_add_without_no_cache(checker: &mut Checker) {
             if has_cache_mount(checker, run, &["/var/cache/apk"]) {
                 return None;
             }
-            let removed = pristine_shell::removals(&run.script)
+            let removed = checker
+                .script_model(run)
+                .removals
                 .iter()
                 .any(|r| r.paths.iter().any(|p| p.text.starts_with("/var/cache/apk")));
             (!removed).then(|| {

@@ -50,17 +50,17 @@ declare_rule! {
 pub(crate) fn apt_lists_not_removed(checker: &mut Checker) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
-    for run in scripts.iter() {
+    for (run, model) in scripts.iter().zip(checker.script_models()) {
         if !in_final_image(checker, run.stage)
             || has_cache_mount(checker, run, &["/var/lib/apt/lists", "/var/lib/apt"])
         {
             continue;
         }
-        let invs = pristine_shell::invocations(&run.script);
-        let update = invs
+        let update = model
+            .invocations
             .iter()
             .find(|i| matches!(i.tool, Tool::AptGet | Tool::Apt) && i.subcommand() == "update");
-        let cleaned = pristine_shell::removals(&run.script).iter().any(|r| {
+        let cleaned = model.removals.iter().any(|r| {
             r.paths.iter().any(|p| {
                 p.text
                     .trim_end_matches(['*', '/'])

@@ -50,13 +50,9 @@ const IRRELEVANT: &[&str] = &[
 ];
 
 pub(crate) fn container_irrelevant_command(checker: &mut Checker) {
-    let scripts = checker.run_scripts();
     let mut found = Vec::new();
-    for run in scripts.iter() {
-        for c in &run.script.commands {
-            let Some((program, _, _)) = pristine_shell::unwrap_command(c) else {
-                continue;
-            };
+    for model in checker.script_models() {
+        for program in model.programs.iter().flatten() {
             let name = pristine_shell::basename(&program.text);
             if IRRELEVANT.contains(&name) {
                 found.push((

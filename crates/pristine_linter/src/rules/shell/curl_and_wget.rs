@@ -53,8 +53,8 @@ pub(crate) fn curl_and_wget(checker: &mut Checker) {
         Option<usize>,
         Vec<(Tool, pristine_diagnostics::TextRange)>,
     > = std::collections::BTreeMap::new();
-    for run in scripts.iter() {
-        for inv in pristine_shell::invocations(&run.script) {
+    for (run, model) in scripts.iter().zip(checker.script_models()) {
+        for inv in &model.invocations {
             if matches!(inv.tool, Tool::Curl | Tool::Wget) {
                 per_stage
                     .entry(run.stage)

@@ -4,7 +4,7 @@
 use pristine_diagnostics::TextRange;
 use pristine_dockerfile::Command as Instruction;
 use pristine_dockerfile::mount::MountType;
-use pristine_shell::{Invocation, RunScript, invocations};
+use pristine_shell::{Invocation, RunScript};
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -17,9 +17,9 @@ pub(crate) fn report_invocations(
 ) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
-    for run in scripts.iter() {
-        for inv in invocations(&run.script) {
-            if let Some(hit) = f(checker, run, &inv) {
+    for (run, model) in scripts.iter().zip(checker.script_models()) {
+        for inv in &model.invocations {
+            if let Some(hit) = f(checker, run, inv) {
                 found.push(hit);
             }
         }

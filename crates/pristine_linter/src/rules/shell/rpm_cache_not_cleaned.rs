@@ -47,7 +47,7 @@ declare_rule! {
 pub(crate) fn rpm_cache_not_cleaned(checker: &mut Checker) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
-    for run in scripts.iter() {
+    for (run, model) in scripts.iter().zip(checker.script_models()) {
         if !in_final_image(checker, run.stage)
             || has_cache_mount(
                 checker,
@@ -62,8 +62,8 @@ pub(crate) fn rpm_cache_not_cleaned(checker: &mut Checker) {
         {
             continue;
         }
-        let invs = pristine_shell::invocations(&run.script);
-        let removed = pristine_shell::removals(&run.script).iter().any(|r| {
+        let invs = &model.invocations;
+        let removed = model.removals.iter().any(|r| {
             r.paths.iter().any(|p| {
                 [
                     "/var/cache/yum",
@@ -75,7 +75,7 @@ pub(crate) fn rpm_cache_not_cleaned(checker: &mut Checker) {
                 .any(|c| p.text.starts_with(c))
             })
         });
-        for inv in &invs {
+        for inv in invs {
             let family = match inv.tool {
                 Tool::Yum | Tool::Dnf | Tool::Microdnf => "yum",
                 Tool::Zypper => "zypper",

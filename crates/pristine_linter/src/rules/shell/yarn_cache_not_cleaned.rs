@@ -45,7 +45,7 @@ declare_rule! {
 pub(crate) fn yarn_cache_not_cleaned(checker: &mut Checker) {
     let scripts = checker.run_scripts();
     let mut found = Vec::new();
-    for run in scripts.iter() {
+    for (run, model) in scripts.iter().zip(checker.script_models()) {
         if !in_final_image(checker, run.stage)
             || has_cache_mount(
                 checker,
@@ -59,8 +59,7 @@ pub(crate) fn yarn_cache_not_cleaned(checker: &mut Checker) {
         {
             continue;
         }
-        let yarns = pristine_shell::tool_invocations(&run.script, Tool::Yarn);
-        let cleaned = yarns.iter().any(|i| {
+        let cleaned = model.tool_invocations(Tool::Yarn).any(|i| {
             i.subcommand() == "cache"
                 && i.opts
                     .positionals
@@ -70,7 +69,10 @@ pub(crate) fn yarn_cache_not_cleaned(checker: &mut Checker) {
         if cleaned {
             continue;
         }
-        for inv in yarns.iter().filter(|i| i.subcommand() == "install") {
+        for inv in model
+            .tool_invocations(Tool::Yarn)
+            .filter(|i| i.subcommand() == "install")
+        {
             found.push((
                 "`yarn install` without `yarn cache clean` leaves the cache in the image"
                     .to_owned(),
