@@ -18,22 +18,16 @@
 //! `--network=host`.
 #![allow(clippy::print_stderr)]
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-const IMAGE: &str = "pristine-test/python:3.11-slim";
-
-fn docker() -> Command {
-    Command::new(std::env::var_os("PRISTINE_DOCKER").unwrap_or_else(|| "docker".into()))
-}
+use common::{BASE_IMAGE as IMAGE, Images, docker, pristine_bin, step_cached};
 
 fn pristine(dir: &Path, args: &[&str]) -> Output {
-    let bin = std::env::var_os("PRISTINE_BIN").map_or_else(
-        || PathBuf::from(env!("CARGO_BIN_EXE_pristine")),
-        PathBuf::from,
-    );
-    let out = Command::new(bin)
+    let out = common::pristine()
         .arg("check")
         .arg("--isolated")
         .args(["--output-format", "concise"])
@@ -41,7 +35,7 @@ fn pristine(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
-        .expect("pristine check");
+        .unwrap_or_else(|e| panic!("{}: {e}", pristine_bin().display()));
     eprintln!(
         "pristine check {}: exit {:?}\n{}{}",
         args.join(" "),
@@ -71,27 +65,6 @@ fn run(tag: &str) -> Output {
         .args(["run", "--rm", "--network=none", tag])
         .output()
         .expect("docker run")
-}
-
-/// Removes the test's images when it ends, passed or not.
-struct Images(Vec<String>);
-
-impl Drop for Images {
-    fn drop(&mut self) {
-        for tag in &self.0 {
-            let _ = docker().args(["rmi", "-f", tag]).output();
-        }
-    }
-}
-
-/// BuildKit's plain progress: whether the step whose line contains `needle` was `CACHED`.
-fn step_cached(log: &str, needle: &str) -> bool {
-    let step = log
-        .lines()
-        .find(|l| l.starts_with('#') && l.contains(needle))
-        .and_then(|l| l.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no step `{needle}` in the build output:\n{log}"));
-    log.lines().any(|l| l == format!("{step} CACHED"))
 }
 
 /// A token unique to this run: BuildKit's cache is content-addressed and outlives the images,
@@ -220,6 +193,15 @@ fn pipenv_layering_fix_builds_and_caches_the_install_layer() {
     );
 }
 
+/// A PEP 621 project (setuptools) of one module, `app.py`, that depends on `six`.
+fn pep621_project(dir: &Path) {
+    fs::write(
+        dir.join("pyproject.toml"),
+        "[build-system]\nrequires = [\"setuptools>=61\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"layering-demo\"\nversion = \"0.1.0\"\ndependencies = [\"six==1.17.0\"]\n\n[tool.setuptools]\npy-modules = [\"app\"]\n",
+    )
+    .unwrap();
+}
+
 #[test]
 #[ignore = "needs a Docker engine: run by .ci/run via scripts/test-docker"]
 fn pep621_only_deps_fix_builds_and_caches_the_install_layer() {
@@ -233,11 +215,7 @@ fn pep621_only_deps_fix_builds_and_caches_the_install_layer() {
         ),
     )
     .unwrap();
-    fs::write(
-        dir.join("pyproject.toml"),
-        "[build-system]\nrequires = [\"setuptools>=61\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"layering-demo\"\nversion = \"0.1.0\"\ndependencies = [\"six==1.17.0\"]\n\n[tool.setuptools]\npy-modules = [\"app\"]\n",
-    )
-    .unwrap();
+    pep621_project(dir);
     fixed_layering_caches_dependencies(
         dir,
         "pep621",
@@ -263,11 +241,7 @@ fn uv_pip_layering_fix_builds_and_caches_the_install_layer() {
         ),
     )
     .unwrap();
-    fs::write(
-        dir.join("pyproject.toml"),
-        "[build-system]\nrequires = [\"setuptools>=61\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"layering-demo\"\nversion = \"0.1.0\"\ndependencies = [\"six==1.17.0\"]\n\n[tool.setuptools]\npy-modules = [\"app\"]\n",
-    )
-    .unwrap();
+    pep621_project(dir);
     fixed_layering_caches_dependencies(
         dir,
         "uv-pip",

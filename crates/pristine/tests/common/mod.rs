@@ -1,7 +1,8 @@
 //! Helpers shared by the real-Docker suites (`docker_seed.rs`, `docker_image.rs`,
-//! `docker_fix.rs`, `docker_context.rs`): the binary under test, the docker CLI, the native
-//! binary fixtures of `scripts/build-binary-fixtures` and the local base image of
-//! `scripts/build-python-image`. Each suite is its own test binary and uses a part of this.
+//! `docker_fix.rs`, `docker_fix_layering.rs`, `docker_context.rs`): the binary under test, the
+//! docker CLI, the native binary fixtures of `scripts/build-binary-fixtures`, the local base
+//! image of `scripts/build-python-image`, and the image clean-up and `CACHED` check of the
+//! builds. Each suite is its own test binary and uses a part of this.
 #![allow(dead_code, reason = "each test binary uses a part of the helpers")]
 
 use std::fs;
@@ -57,4 +58,25 @@ pub(crate) fn copy_tree(from: &Path, to: &Path) {
             fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// Removes a test's images when it ends, passed or not.
+pub(crate) struct Images(pub(crate) Vec<String>);
+
+impl Drop for Images {
+    fn drop(&mut self) {
+        for tag in &self.0 {
+            let _ = docker().args(["rmi", "-f", tag]).output();
+        }
+    }
+}
+
+/// BuildKit's plain progress: whether the step whose line contains `needle` was `CACHED`.
+pub(crate) fn step_cached(log: &str, needle: &str) -> bool {
+    let step = log
+        .lines()
+        .find(|l| l.starts_with('#') && l.contains(needle))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no step `{needle}` in the build output:\n{log}"));
+    log.lines().any(|l| l == format!("{step} CACHED"))
 }
