@@ -30,7 +30,7 @@ use std::fmt;
 pub use candidate::{is_binary_candidate, python_tries_to_load};
 pub use compat::{Compat, ForeignReason, compatibility};
 pub use object::ReadRef;
-pub use object::read::ReadCache;
+pub use object::read::{ReadCache, ReadCacheOps};
 pub use platform::{
     Arch, BaseImageLibc, GlibcVersion, Libc, ParsePlatformError, Platform, base_image_libc,
 };

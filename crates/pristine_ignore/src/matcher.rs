@@ -505,6 +505,28 @@ impl PatternMatcher {
         self.matches_impl(file, false)
     }
 
+    /// Whether some exception (`!` pattern) matches `file` or one of its ancestors, or cannot
+    /// be evaluated. When `false`, no exception can be the deciding pattern of
+    /// [`Self::decide_or_parent_matches`] for `file` (in `MatchesOrParentMatches` a pattern
+    /// decides only when it matches the path or an ancestor), so a caller that looks for the
+    /// exceptions that decide something can skip the full evaluation of every pattern.
+    pub fn exception_may_match_or_parent(&self, file: &[u8]) -> bool {
+        if !self.exclusions {
+            return false;
+        }
+        let mut parent: Option<Vec<u8>> = None;
+        self.patterns
+            .iter()
+            .filter(|p| p.exclusion)
+            .any(|p| match p.matches(file) {
+                None | Some(true) => true,
+                Some(false) => {
+                    let parent = parent.get_or_insert_with(|| go::dir(file));
+                    parent.as_slice() != b"." && ancestor_matches(p, parent)
+                }
+            })
+    }
+
     /// `MatchesUsingParentResults`, the function BuildKit's walker uses,
     /// returning the child [`MatchInfo`] too.
     pub fn matches_using_parent_results(
@@ -763,6 +785,36 @@ mod tests {
         let (d, _) = m.matches_using_parent_results(b"a/b", &info).unwrap();
         assert!(!d.excluded);
         assert_eq!(d.decided_by, Some(1));
+    }
+
+    #[test]
+    fn exception_prefilter_agrees_with_decisions() {
+        let m = pm(&["a", "!a/b", "**/*.md", "!docs/*.md", "c"]);
+        for path in [
+            &b"a"[..],
+            b"a/b",
+            b"a/b/c",
+            b"a/c",
+            b"docs/x.md",
+            b"docs/sub/x.md",
+            b"x.md",
+            b"c",
+            b"c/a/b",
+        ] {
+            let d = m.decide_or_parent_matches(path).unwrap();
+            let by_exception =
+                !d.excluded && d.decided_by.is_some_and(|i| m.patterns()[i].is_exclusion());
+            if by_exception {
+                assert!(m.exception_may_match_or_parent(path), "{path:?}");
+            }
+        }
+        assert!(m.exception_may_match_or_parent(b"a/b/c"));
+        assert!(m.exception_may_match_or_parent(b"docs/x.md"));
+        assert!(!m.exception_may_match_or_parent(b"a/c"));
+        assert!(!m.exception_may_match_or_parent(b"x.md"));
+        assert!(!pm(&["a"]).exception_may_match_or_parent(b"a"));
+        // An exception that cannot be evaluated may match.
+        assert!(pm(&["a", "![z-a]"]).exception_may_match_or_parent(b"b"));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! Pure: file contents come through [`ContentSource`], which the binary implements.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -32,7 +33,20 @@ pub trait ContentSource {
         let _ = path;
         None
     }
+    /// [`pristine_binary::inspect`] of the regular file `path`: `None` if it cannot be read or
+    /// is not a native binary. The default inspects its first 256 KiB (from [`Self::head`]);
+    /// a source that can read ranges should
+    /// pass a lazy reader instead (`pristine_binary::ReadCache`), which reads only the headers,
+    /// the dynamic segment and the version tables, and knows every fact.
+    fn binary_info(&self, path: &[u8]) -> Option<pristine_binary::BinaryInfo> {
+        let bytes = self.head(path, BINARY_PREFIX)?;
+        pristine_binary::inspect(bytes.as_slice()).ok()
+    }
 }
+
+/// How much of a file [`ContentSource::binary_info`] reads by default: enough for the headers,
+/// dynamic segment and version needs of real extension modules.
+pub(crate) const BINARY_PREFIX: usize = 256 * 1024;
 
 /// Everything the context rules read about one build.
 pub struct ContextFacts<'a> {
@@ -107,6 +121,8 @@ pub(crate) struct ContextChecker<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Ignore-file lines that would fix a reported finding (see `ignore_fix`).
     pub(crate) ignore_intents: Vec<IgnoreIntent>,
+    /// See [`Self::effective_exceptions`].
+    effective_exceptions: OnceCell<HashSet<usize>>,
 }
 
 pub(crate) fn basename(path: &[u8]) -> &[u8] {
@@ -197,6 +213,7 @@ impl<'a> ContextChecker<'a> {
             reported: false,
             diagnostics: Vec::new(),
             ignore_intents: Vec::new(),
+            effective_exceptions: OnceCell::new(),
         };
         checker.find_containers();
         checker
@@ -265,6 +282,13 @@ impl<'a> ContextChecker<'a> {
             .collect();
         out.sort();
         out
+    }
+
+    /// The ignore-file exceptions that re-include something sent: matching every sent path
+    /// against the patterns is costly, and two rules need it.
+    pub(crate) fn effective_exceptions(&self) -> &HashSet<usize> {
+        self.effective_exceptions
+            .get_or_init(|| rules::ignore::ineffective_ignore_exception::effective_exceptions(self))
     }
 
     /// Recursive (files, bytes) sent at or below directory `path`.

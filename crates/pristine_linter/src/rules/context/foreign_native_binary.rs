@@ -67,9 +67,6 @@ declare_rule! {
     }
 }
 
-/// How much of a candidate is read: its headers, dynamic segment and version needs.
-const PREFIX: usize = 256 * 1024;
-
 /// The image platform: the build's platform plus what the final stage's base image says
 /// about its C library.
 fn target_platform(checker: &ContextChecker) -> Platform {
@@ -151,10 +148,7 @@ pub(crate) fn foreign_native_binary(checker: &mut ContextChecker) {
         if !pristine_binary::is_binary_candidate(&path_str, entry.size, Some(entry.mode)) {
             continue;
         }
-        let Some(bytes) = checker.facts.content.head(&entry.path, PREFIX) else {
-            continue;
-        };
-        let Ok(info) = pristine_binary::inspect(bytes.as_slice()) else {
+        let Some(info) = checker.facts.content.binary_info(&entry.path) else {
             continue;
         };
         let Compat::Foreign { runtime_error, .. } = pristine_binary::compatibility(&info, &target)

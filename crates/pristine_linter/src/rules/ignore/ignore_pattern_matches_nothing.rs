@@ -105,8 +105,7 @@ pub(crate) fn ignore_pattern_matches_nothing(checker: &mut ContextChecker) {
         .filter(|s| s.files > 0 || s.dirs_pruned > 0)
         .map(|s| s.pattern)
         .collect();
-    let effective =
-        crate::rules::ignore::ineffective_ignore_exception::effective_exceptions(checker);
+    let effective = checker.effective_exceptions().clone();
     let mut found = Vec::new();
     for (index, p) in ignore.file.patterns.iter().enumerate() {
         let text = p.cleaned();

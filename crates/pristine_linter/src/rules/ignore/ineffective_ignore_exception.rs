@@ -44,6 +44,9 @@ declare_rule! {
 }
 
 /// Indices (into the ignore file's patterns) of the exceptions that decide some sent path.
+/// The ignore-file patterns (by index) of the exceptions that re-include some sent path
+/// (`MatchesOrParentMatches` of the path is decided by them). Computed once per context by
+/// [`ContextChecker::effective_exceptions`], which both DI rules read.
 pub(crate) fn effective_exceptions(checker: &ContextChecker) -> HashSet<usize> {
     let mut out = HashSet::new();
     let Some(m) = checker.facts.context.matcher.as_ref() else {
@@ -53,6 +56,10 @@ pub(crate) fn effective_exceptions(checker: &ContextChecker) -> HashSet<usize> {
         return out;
     }
     for e in &checker.facts.context.tree.entries {
+        // Most paths are below no exception: skip evaluating every pattern for them.
+        if !m.exception_may_match_or_parent(&e.path) {
+            continue;
+        }
         if let Ok(d) = m.decide_or_parent_matches(&e.path)
             && !d.excluded
             && let Some(i) = d.decided_by
@@ -69,7 +76,7 @@ pub(crate) fn ineffective_ignore_exception(checker: &mut ContextChecker) {
         return;
     };
     let ignore = &checker.facts.context.ignore;
-    let effective = effective_exceptions(checker);
+    let effective = checker.effective_exceptions().clone();
     let mut found = Vec::new();
     for (index, p) in ignore.file.patterns.iter().enumerate() {
         let text = p.cleaned();
