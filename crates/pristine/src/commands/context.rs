@@ -858,3 +858,39 @@ fn ignore_error_diagnostic(
     }
     diagnostic
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::ffi::OsStrExt;
+
+    use pristine_linter::ContentSource;
+
+    use super::FsContent;
+
+    /// The lazy reader sees what a read of the whole file sees: the test binary itself (an ELF
+    /// executable of several MiB, with its dynamic segment far beyond the first block), a short
+    /// non-binary, and a file shorter than an ELF header.
+    #[test]
+    fn lazy_binary_info_matches_whole_file() {
+        let exe = std::fs::canonicalize(std::env::current_exe().unwrap()).unwrap();
+        let dir = exe.parent().unwrap();
+        let content = FsContent {
+            root: dir.to_path_buf(),
+        };
+        let name = exe.file_name().unwrap().as_bytes();
+        let whole = std::fs::read(&exe).unwrap();
+        let expected = pristine_binary::inspect(whole.as_slice()).unwrap();
+        assert!(matches!(&expected, pristine_binary::BinaryInfo::Elf(e) if e.needed.is_known()));
+        assert_eq!(content.binary_info(name), Some(expected));
+
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("text.so"), b"not a binary").unwrap();
+        std::fs::write(tmp.path().join("short.so"), b"\x7fELF\x02").unwrap();
+        let content = FsContent {
+            root: tmp.path().to_path_buf(),
+        };
+        assert_eq!(content.binary_info(b"text.so"), None);
+        assert_eq!(content.binary_info(b"short.so"), None);
+        assert_eq!(content.binary_info(b"missing.so"), None);
+    }
+}
