@@ -13,7 +13,8 @@
 //! `..`, `./`, `//`, leading `/`. File names may contain the glob characters themselves.
 //! Checked for every path: `matches_or_parent_matches`, the walker's
 //! `matches_using_parent_results` carried down from the root (fast and naive), and
-//! `explain`'s walker verdict with fsutil's directory pruning.
+//! `explain`'s walker verdict with fsutil's directory pruning. (The first and the second are
+//! not the same function: see `ref_using_parent`.)
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -414,17 +415,66 @@ fn ref_may_skip(patterns: &[RefPattern], dir: &[u8]) -> bool {
     })
 }
 
-/// Whether the modern BuildKit walker leaves `path` (a file) out of the context.
-fn ref_walker_excludes(patterns: &[RefPattern], path: &[u8]) -> bool {
-    for (i, &c) in path.iter().enumerate() {
-        if c == b'/' {
-            let dir = &path[..i];
-            if ref_excluded(patterns, dir) && ref_may_skip(patterns, dir) {
-                return true;
+/// `MatchesUsingParentResults` for one path given its parent's per-pattern results (`None`:
+/// the zero `MatchInfo`, as for an entry of the context root). Unlike
+/// `MatchesOrParentMatches`, a pattern that was skipped for the parent (it could not flip the
+/// state then) counts as not matching the parent: with `*`, `!*/b`, `a` the walker sends
+/// `a/b` while `MatchesOrParentMatches("a/b")` says excluded.
+fn ref_using_parent(
+    patterns: &[RefPattern],
+    path: &[u8],
+    parent: Option<&[bool]>,
+) -> (bool, Vec<bool>) {
+    let mut matched = false;
+    let mut info = vec![false; patterns.len()];
+    for (i, p) in patterns.iter().enumerate() {
+        let mut m = parent.is_some_and(|pm| pm[i]);
+        if !m {
+            if p.exclusion != matched {
+                continue;
+            }
+            m = p.matches(path);
+            if !m && parent.is_none() {
+                m = path
+                    .iter()
+                    .enumerate()
+                    .any(|(j, &c)| c == b'/' && p.matches(&path[..j]));
             }
         }
+        info[i] = m;
+        if m {
+            matched = !p.exclusion;
+        }
     }
-    ref_excluded(patterns, path)
+    (matched, info)
+}
+
+/// The walker's decision for each ancestor of `path` and the path itself, root first, as
+/// (prefix length, excluded).
+fn ref_walk(patterns: &[RefPattern], path: &[u8]) -> Vec<(usize, bool)> {
+    let mut out = Vec::new();
+    let mut parent: Option<Vec<bool>> = None;
+    for (i, c) in path.iter().copied().enumerate().chain([(path.len(), b'/')]) {
+        if c != b'/' {
+            continue;
+        }
+        let (excluded, info) = ref_using_parent(patterns, &path[..i], parent.as_deref());
+        out.push((i, excluded));
+        parent = Some(info);
+    }
+    out
+}
+
+/// Whether the modern BuildKit walker leaves `path` (a file) out of the context.
+fn ref_walker_excludes(patterns: &[RefPattern], path: &[u8]) -> bool {
+    let walk = ref_walk(patterns, path);
+    let Some((last, ancestors)) = walk.split_last() else {
+        return false;
+    };
+    ancestors
+        .iter()
+        .any(|&(i, excluded)| excluded && ref_may_skip(patterns, &path[..i]))
+        || last.1
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -478,10 +528,7 @@ fuzz_target!(|data: &[u8]| {
         // The walker's view, carried down from the root, both implementations.
         let mut info = MatchInfo::default();
         let mut naive = MatchInfo::default();
-        for (i, c) in path.iter().copied().enumerate().chain([(path.len(), b'/')]) {
-            if c != b'/' {
-                continue;
-            }
+        for (i, want_prefix) in ref_walk(&reference, path) {
             let prefix = &path[..i];
             let (d, next) = matcher
                 .matches_using_parent_results(prefix, &info)
@@ -489,7 +536,6 @@ fuzz_target!(|data: &[u8]| {
             let (dn, next_naive) = matcher
                 .matches_using_parent_results_naive(prefix, &naive)
                 .expect("valid patterns match");
-            let want_prefix = ref_excluded(&reference, prefix);
             assert_eq!(
                 d.excluded,
                 want_prefix,
