@@ -143,6 +143,17 @@ fn other_app_types_pass_check() {
         ],
         // A plain script.
         &[("main.py", "print('hi')\n")],
+        // conda (micromamba's image): only checked here, no conda channel is reachable to build it.
+        &[
+            (
+                "environment.yml",
+                "name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - flask\n  - gunicorn\n",
+            ),
+            (
+                "app.py",
+                "from flask import Flask\n\napp = Flask(__name__)\n",
+            ),
+        ],
     ];
     for files in cases {
         let work = tempfile::tempdir().unwrap();
