@@ -1,16 +1,19 @@
 //! `pristine init`, end to end with a real Docker engine: each fixture project of
 //! `crates/pristine_init/resources/test/projects/` gets `pristine init --base-image
-//! pristine-test/python:3.11-slim`; `pristine check` must report nothing on the result; the image
-//! is built (dependencies from the package index: `--network=host`), run, and must answer HTTP
-//! and become healthy through its own HEALTHCHECK; a source-only change must rebuild with the
-//! dependency layer `CACHED`; and the image must be smaller than a naive single-stage
-//! `COPY . .` + `pip install` build of the same project (both sizes are printed).
+//! pristine-test/python-ca:3.11-slim`; `pristine check` must report nothing on the result; the
+//! image is built (dependencies from the package index: `--network=host`), run, and must answer
+//! HTTP and become healthy through its own HEALTHCHECK; a source-only change must rebuild with
+//! the dependency layer `CACHED`; and the image must be strictly smaller than the naive
+//! single-stage build of the checkout as it was before `pristine init` (`COPY . .` and
+//! `pip install`, no .dockerignore). Both sizes are printed, with the naive size the same
+//! context would give (docs/init.md, "Image size").
 //!
 //! Run by `scripts/test-docker` (which builds the base image with `scripts/build-python-image`).
 //! uv is copied from `pristine-test/uv:<UV_VERSION>` (`--uv-image`): a `FROM scratch` image with
 //! `/uv` and `/uvx` from the `uv` wheel on PyPI, built here, because no registry (ghcr.io) is
-//! reachable. CI runs pip+Flask, uv+FastAPI and Poetry+Django; the Pipenv and PDM cases are named
-//! `on_demand_*` and skipped by `scripts/test-docker` unless `PRISTINE_DOCKER_INIT_ALL=1`.
+//! reachable. CI runs pip+Flask, uv+FastAPI, Poetry+Django and the console script; the Pipenv,
+//! PDM, psycopg2 and Streamlit cases are named `on_demand_*` and skipped by `scripts/test-docker`
+//! unless `PRISTINE_DOCKER_INIT_ALL=1`.
 #![allow(clippy::print_stderr)]
 
 use std::fs;
