@@ -4,7 +4,7 @@ use pristine_dockerfile::{Dockerfile, Keyword, Node, Stages};
 use text_size::{TextRange, TextSize};
 
 use crate::map::SourceMap;
-use crate::parse::{SHELLS, parse_mapped};
+use crate::parse::{SHELLS, Strategy, parse_mapped_with};
 use crate::script::{Command, Context, Script, Word, basename};
 
 /// How a `RUN` gives its command.
@@ -66,6 +66,16 @@ fn default_shell() -> Vec<String> {
 /// Every `RUN` and `ONBUILD RUN` of `dockerfile`, parsed. `source` is the text it was parsed
 /// from. RUNs under a non-POSIX `SHELL` (PowerShell, cmd) get an empty script.
 pub fn run_scripts(dockerfile: &Dockerfile, source: &str, stages: &Stages) -> Vec<RunScript> {
+    run_scripts_with(dockerfile, source, stages, Strategy::Fast)
+}
+
+/// [`run_scripts`] with a chosen parsing [`Strategy`].
+pub fn run_scripts_with(
+    dockerfile: &Dockerfile,
+    source: &str,
+    stages: &Stages,
+    strategy: Strategy,
+) -> Vec<RunScript> {
     let mut out = Vec::new();
     // The SHELL in effect, per stage, following FROM <stage> inheritance.
     let mut stage_shells: Vec<Vec<String>> = Vec::new();
@@ -100,6 +110,7 @@ pub fn run_scripts(dockerfile: &Dockerfile, source: &str, stages: &Stages) -> Ve
                     &shell,
                     source,
                     dockerfile.escape,
+                    strategy,
                 ));
             }
             Some(Keyword::Onbuild) => {
@@ -114,11 +125,12 @@ pub fn run_scripts(dockerfile: &Dockerfile, source: &str, stages: &Stages) -> Ve
                         &shell,
                         source,
                         dockerfile.escape,
+                        strategy,
                     );
                     rs.range = node.range;
                     // BuildKit attaches heredocs to the outer node.
                     if rs.form == RunForm::Shell && trigger.heredocs.is_empty() {
-                        add_heredocs(&mut rs, node, source);
+                        add_heredocs(&mut rs, node, source, strategy);
                     }
                     out.push(rs);
                 }
@@ -138,6 +150,7 @@ fn store(shells: &mut Vec<Vec<String>>, i: usize, shell: Vec<String>) {
     }
 }
 
+#[expect(clippy::too_many_arguments, reason = "private, one call per RUN form")]
 fn run_script(
     node: &Node,
     instruction: usize,
@@ -146,6 +159,7 @@ fn run_script(
     shell: &[String],
     source: &str,
     escape: char,
+    strategy: Strategy,
 ) -> RunScript {
     let mut rs = RunScript {
         instruction,
@@ -161,7 +175,7 @@ fn run_script(
         script: Script::default(),
     };
     if node.json {
-        rs.script = exec_script(node, source, escape);
+        rs.script = exec_script(node, source, escape, strategy);
         return rs;
     }
     if !rs.posix_shell() {
@@ -169,9 +183,9 @@ fn run_script(
     }
     if let Some(arg) = node.args.first() {
         let map = SourceMap::joined(source, arg.range, &arg.value, escape);
-        rs.script = parse_mapped(&arg.value, &map);
+        rs.script = parse_mapped_with(&arg.value, &map, strategy);
     }
-    add_heredocs(&mut rs, node, source);
+    add_heredocs(&mut rs, node, source, strategy);
     rs
 }
 
@@ -179,7 +193,7 @@ fn run_script(
 /// heredoc markers (`RUN <<EOF`, BuildKit runs the body as the script), or when a command of
 /// the line is a shell reading stdin (`RUN bash <<EOF`, `RUN sh -s <<EOF`). A body starting
 /// with a shebang is shell only when the shebang names a shell.
-fn add_heredocs(rs: &mut RunScript, node: &Node, source: &str) {
+fn add_heredocs(rs: &mut RunScript, node: &Node, source: &str, strategy: Strategy) {
     if node.heredocs.is_empty() {
         return;
     }
@@ -229,7 +243,7 @@ fn add_heredocs(rs: &mut RunScript, node: &Node, source: &str) {
             SourceMap::identity(start, len)
         };
         let _ = source;
-        let mut body = parse_mapped(&content, &map);
+        let mut body = parse_mapped_with(&content, &map, strategy);
         if !only_markers {
             for c in &mut body.commands {
                 c.context.nested_shell = true;
@@ -241,7 +255,7 @@ fn add_heredocs(rs: &mut RunScript, node: &Node, source: &str) {
 
 /// `RUN ["pip", "install", "x"]`: the argv as one command; `["sh", "-c", "…"]` also parses
 /// the script.
-fn exec_script(node: &Node, source: &str, escape: char) -> Script {
+fn exec_script(node: &Node, source: &str, escape: char, strategy: Strategy) -> Script {
     let _ = escape;
     let words: Vec<Word> = node
         .args
@@ -284,7 +298,7 @@ fn exec_script(node: &Node, source: &str, escape: char) -> Script {
         if let Some(script_word) = c_at.and_then(|i| command.args.get(i + 1)) {
             // JSON strings may hold escapes: positions are the JSON string's.
             let map = SourceMap::collapsed(script_word.range);
-            let mut nested = parse_mapped(&script_word.text, &map);
+            let mut nested = parse_mapped_with(&script_word.text, &map, strategy);
             for c in &mut nested.commands {
                 c.context.nested_shell = true;
             }

@@ -16,9 +16,17 @@ mod map;
 mod parse;
 pub mod recognise;
 mod script;
+mod simple;
 
-pub use dockerfile::{RunForm, RunScript, run_scripts};
+pub use dockerfile::{RunForm, RunScript, run_scripts, run_scripts_with};
 pub use map::SourceMap;
-pub use parse::{parse, parse_mapped};
+
+/// Does the fast path (simple commands of plain and quoted words) take `text`? For tests and
+/// benchmarks; parsing decides by itself.
+#[doc(hidden)]
+pub fn fast_path_accepts(text: &str) -> bool {
+    simple::parse(text).is_some()
+}
+pub use parse::{Strategy, parse, parse_mapped, parse_mapped_with};
 pub use recognise::*;
 pub use script::{Assignment, Command, Connector, Context, Script, ShellOptions, Word, basename};

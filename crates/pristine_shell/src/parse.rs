@@ -8,6 +8,7 @@ use crate::map::SourceMap;
 use crate::script::{
     Assignment, Command, Connector, Context, Script, ShellOptions, Word, basename,
 };
+use crate::simple::{self, SimpleCommand, SimpleScript, SimpleWord};
 
 /// Shells whose `-c` script and stdin are parsed as shell.
 pub(crate) const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"];
@@ -57,10 +58,25 @@ pub fn parse(text: &str) -> Script {
 
 /// Parses `text` as shell; ranges are mapped through `map` (logical offset 0 = start of `text`).
 pub fn parse_mapped(text: &str, map: &SourceMap) -> Script {
+    parse_mapped_with(text, map, Strategy::Fast)
+}
+
+/// How a script is parsed: [`Strategy::Fast`] (the default) takes the byte-scan fast path for
+/// scripts of simple commands and tree-sitter for the rest; [`Strategy::TreeSitter`] uses
+/// tree-sitter for everything, which the equivalence tests compare the fast path with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    Fast,
+    TreeSitter,
+}
+
+/// [`parse_mapped`] with a chosen [`Strategy`] (also for the `sh -c` scripts inside).
+pub fn parse_mapped_with(text: &str, map: &SourceMap, strategy: Strategy) -> Script {
     let frame = Frame {
         map,
         base: 0,
         fixed: None,
+        strategy,
     };
     parse_in(text, frame, Context::default(), 0)
 }
@@ -72,6 +88,7 @@ struct Frame<'m> {
     base: usize,
     /// Positions inside are unknown: every range is this logical range.
     fixed: Option<(usize, usize)>,
+    strategy: Strategy,
 }
 
 impl Frame<'_> {
@@ -84,6 +101,27 @@ impl Frame<'_> {
 }
 
 fn parse_in(text: &str, frame: Frame<'_>, ctx: Context, shells: u32) -> Script {
+    if frame.strategy == Strategy::Fast
+        && let Some(simple) = simple::parse(text)
+    {
+        let mut walker = Walker {
+            text,
+            frame,
+            commands: Vec::with_capacity(simple.commands.len()),
+            scopes: vec![Scope::default()],
+            pipelines: 0,
+            shells,
+            has_error: false,
+        };
+        walker.simple(simple, ctx);
+        let mut script = Script {
+            commands: walker.commands,
+            has_error: walker.has_error,
+            options: ShellOptions::default(),
+        };
+        script.options = set_options(&script);
+        return script;
+    }
     let Some(tree) = parse_tree(text) else {
         return Script {
             has_error: true,
@@ -204,6 +242,108 @@ impl Walker<'_, '_> {
             | "arithmetic_expansion"
             | "brace_expression" => (raw.to_owned(), false),
             _ => (raw.to_owned(), !raw.contains(['$', '`'])),
+        }
+    }
+
+    /// The fast path's walk: what [`Walker::visit`] does for the tree-sitter nodes of the same
+    /// script (`program` → `list` → `pipeline` → `command`), in the same order, so that
+    /// connectors, pipeline numbers and nested `sh -c` scripts come out the same.
+    fn simple(&mut self, script: SimpleScript, ctx: Context) {
+        let mut commands = script.commands.into_iter().peekable();
+        while let Some(first) = commands.next() {
+            if let Some(op) = first.connector {
+                self.operator(op);
+            }
+            if commands
+                .peek()
+                .is_none_or(|c| c.connector != Some(Connector::Pipe))
+            {
+                self.simple_command(first, ctx);
+                continue;
+            }
+            // A `pipeline` node: numbered before its members are visited; commands of a
+            // member's `sh -c` script that are in no pipeline of their own join it.
+            let id = self.pipelines;
+            self.pipelines += 1;
+            let inner = Context {
+                pipeline: true,
+                ..ctx
+            };
+            let mut member = Some(first);
+            while let Some(command) = member {
+                if command.connector == Some(Connector::Pipe) {
+                    self.operator(Connector::Pipe);
+                }
+                let before = self.commands.len();
+                self.simple_command(command, inner);
+                for c in self.commands.get_mut(before..).unwrap_or_default() {
+                    if c.pipeline.is_none() && c.context.substitution == ctx.substitution {
+                        c.pipeline = Some(id);
+                    }
+                }
+                member = commands.next_if(|c| c.connector == Some(Connector::Pipe));
+            }
+        }
+        if let Some(op) = script.trailing {
+            self.operator(op);
+        }
+    }
+
+    fn simple_word(&self, word: SimpleWord) -> Word {
+        Word {
+            raw: self
+                .text
+                .get(word.span.start..word.span.end)
+                .unwrap_or_default()
+                .to_owned(),
+            text: word.text,
+            range: self.frame.range(word.span.start, word.span.end),
+            is_static: word.is_static,
+        }
+    }
+
+    fn simple_command(&mut self, command: SimpleCommand, ctx: Context) {
+        let range = self.frame.range(command.start(), command.end());
+        let assignments = command
+            .assignments
+            .into_iter()
+            .map(|a| Assignment {
+                name: self
+                    .text
+                    .get(a.start..a.name_end)
+                    .unwrap_or_default()
+                    .to_owned(),
+                value: match a.value {
+                    Some(v) => self.simple_word(v),
+                    None => Word {
+                        text: String::new(),
+                        raw: String::new(),
+                        range: self.frame.range(a.end, a.end),
+                        is_static: true,
+                    },
+                },
+                range: self.frame.range(a.start, a.end),
+            })
+            .collect();
+        let spans: Vec<_> = command.words.iter().skip(1).map(|w| w.span).collect();
+        let mut words = command.words.into_iter().map(|w| self.simple_word(w));
+        let Some(name) = words.next() else { return };
+        let command = Command {
+            name,
+            args: words.collect(),
+            assignments,
+            redirects: command.redirects,
+            range,
+            connector: None,
+            followed_by: None,
+            context: ctx,
+            pipeline: None,
+        };
+        let index = self.push(command);
+        if let Some((i, options)) = self.shell_script_arg(index)
+            && let Some(&span) = spans.get(i)
+        {
+            self.parse_nested_shell(index, i, options, span, ctx);
         }
     }
 
@@ -532,14 +672,45 @@ impl Walker<'_, '_> {
 
     /// `sh -c 'script'`, `bash -euo pipefail -c "script"`: parse the script too.
     fn nested_shell(&mut self, n: Node<'_>, index: usize, ctx: Context) {
-        if self.shells >= MAX_NESTED_SHELLS {
-            return;
-        }
-        let Some(command) = self.commands.get(index) else {
+        let Some((i, options)) = self.shell_script_arg(index) else {
             return;
         };
-        if !SHELLS.contains(&command.basename()) {
+        // The script word's node: the i-th non-assignment, non-redirect named child after the name.
+        let mut cursor = n.walk();
+        let name_id = n.child_by_field_name("name").map(|c| c.id());
+        let Some(word_node) = n
+            .named_children(&mut cursor)
+            .filter(|c| {
+                Some(c.id()) != name_id
+                    && c.kind() != "variable_assignment"
+                    && !c.kind().ends_with("redirect")
+                    && c.kind() != "comment"
+            })
+            .nth(i)
+        else {
             return;
+        };
+        let quote = match word_node.kind() {
+            "raw_string" | "string" => 1,
+            _ => 0,
+        };
+        let span = WordSpan {
+            start: word_node.start_byte(),
+            end: word_node.end_byte(),
+            quote,
+        };
+        self.parse_nested_shell(index, i, options, span, ctx);
+    }
+
+    /// When command `index` is a shell given a script with `-c`: the index of the script among
+    /// its arguments, and the options given before it (`-e`, `-o pipefail`).
+    fn shell_script_arg(&self, index: usize) -> Option<(usize, ShellOptions)> {
+        if self.shells >= MAX_NESTED_SHELLS {
+            return None;
+        }
+        let command = self.commands.get(index)?;
+        if !SHELLS.contains(&command.basename()) {
+            return None;
         }
         let mut script_arg = None;
         let mut options = ShellOptions::default();
@@ -575,22 +746,19 @@ impl Walker<'_, '_> {
             }
             break;
         }
-        let Some(i) = script_arg else { return };
-        // The script word's node: the i-th non-assignment, non-redirect named child after the name.
-        let mut cursor = n.walk();
-        let name_id = n.child_by_field_name("name").map(|c| c.id());
-        let Some(word_node) = n
-            .named_children(&mut cursor)
-            .filter(|c| {
-                Some(c.id()) != name_id
-                    && c.kind() != "variable_assignment"
-                    && !c.kind().ends_with("redirect")
-                    && c.kind() != "comment"
-            })
-            .nth(i)
-        else {
-            return;
-        };
+        script_arg.map(|i| (i, options))
+    }
+
+    /// Parses argument `i` of command `index` (written at `span`) as a shell script and appends
+    /// its commands.
+    fn parse_nested_shell(
+        &mut self,
+        index: usize,
+        i: usize,
+        options: ShellOptions,
+        span: WordSpan,
+        ctx: Context,
+    ) {
         let Some(arg) = self.commands.get(index).and_then(|c| c.args.get(i)) else {
             return;
         };
@@ -599,27 +767,23 @@ impl Walker<'_, '_> {
         }
         let inner_text = arg.text.clone();
         // Exact positions when the unquoted text is the raw text minus its quotes.
-        let raw = self.node_text(word_node);
-        let quote = match word_node.kind() {
-            "raw_string" | "string" => 1,
-            _ => 0,
-        };
+        let raw = self.text.get(span.start..span.end).unwrap_or_default();
+        let quote = span.quote;
         let exact = raw.get(quote..raw.len().saturating_sub(quote)) == Some(inner_text.as_str());
         let frame = if exact && self.frame.fixed.is_none() {
             Frame {
-                map: self.frame.map,
-                base: self.frame.base + word_node.start_byte() + quote,
+                base: self.frame.base + span.start + quote,
                 fixed: None,
+                ..self.frame
             }
         } else {
-            let fixed = self.frame.fixed.unwrap_or((
-                self.frame.base + word_node.start_byte(),
-                self.frame.base + word_node.end_byte(),
-            ));
+            let fixed = self
+                .frame
+                .fixed
+                .unwrap_or((self.frame.base + span.start, self.frame.base + span.end));
             Frame {
-                map: self.frame.map,
-                base: self.frame.base,
                 fixed: Some(fixed),
+                ..self.frame
             }
         };
         let inner_ctx = Context {
@@ -641,6 +805,16 @@ impl Walker<'_, '_> {
         }
         self.pipelines += max;
     }
+}
+
+/// Where a word is in the text being parsed, and whether it is one quoted string (`'…'` or
+/// `"…"`, whose inner text may then map back exactly).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WordSpan {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// 1 for a word that is one quoted string, else 0.
+    pub(crate) quote: usize,
 }
 
 fn apply_long_option(options: &mut ShellOptions, name: &str, on: bool) {

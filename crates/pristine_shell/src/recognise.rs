@@ -844,7 +844,9 @@ impl<'s> ScriptModel<'s> {
         };
         for (index, command) in script.commands.iter().enumerate() {
             let unwrapped = unwrap_command(command);
-            model.programs.push(unwrapped.map(|(program, _, _)| program));
+            model
+                .programs
+                .push(unwrapped.map(|(program, _, _)| program));
             if let Some((program, args, sudo)) = unwrapped
                 && let Some(inv) = recognise_unwrapped(command, index, program, args, sudo)
             {
@@ -959,7 +961,10 @@ impl PackageInstall<'_> {
 
 /// Every package-manager install of the script (pip and uv excluded: see [`pip_installs`]).
 pub fn package_installs(script: &Script) -> Vec<PackageInstall<'_>> {
-    invocations(script).iter().filter_map(package_install).collect()
+    invocations(script)
+        .iter()
+        .filter_map(package_install)
+        .collect()
 }
 
 /// The package-manager install that `inv` is, if it is one.

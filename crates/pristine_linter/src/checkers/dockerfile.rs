@@ -80,9 +80,12 @@ impl<'a> Checker<'a> {
     /// once per `RUN` on first call, instead of once per rule that reads them.
     pub(crate) fn script_models(&self) -> &'a [ScriptModel<'a>] {
         let scripts = self.run_scripts().0;
-        self.shell
-            .models
-            .get_or_init(|| scripts.iter().map(|r| ScriptModel::new(&r.script)).collect())
+        self.shell.models.get_or_init(|| {
+            scripts
+                .iter()
+                .map(|r| ScriptModel::new(&r.script))
+                .collect()
+        })
     }
 
     /// The model of `run`, one of [`Checker::run_scripts`]; an empty model for a `RunScript`

@@ -65,8 +65,7 @@ declare_rule! {
 }
 
 fn is_install(_script: &Script, inv: &Invocation) -> bool {
-    matches!(inv.tool, Tool::Pip(_))
-        && pip_install(inv).is_some_and(|p| !p.requirements.is_empty())
+    matches!(inv.tool, Tool::Pip(_)) && pip_install(inv).is_some_and(|p| !p.requirements.is_empty())
 }
 
 fn is_earlier_install(_script: &Script, inv: &Invocation) -> bool {
