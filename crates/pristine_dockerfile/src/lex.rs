@@ -244,6 +244,36 @@ impl Lex {
         word: &str,
         env: &E,
     ) -> Result<ProcessWordResult, LexError> {
+        // Most words (`python:3.12-slim`, `/app`, `8000`) hold nothing the lexer acts on: no
+        // `$`, no quote, no escape token, no BOM. lex.go's loop then only copies each rune to
+        // the result and splits the words at spaces (`wordsStruct.addChar`), which is what
+        // this does without the per-rune work.
+        let quotes = !self.skip_process_quotes;
+        if !word.starts_with('\u{FEFF}')
+            && !word.contains(|c: char| {
+                c == '$' || c == self.escape_token || (quotes && (c == '\'' || c == '"'))
+            })
+        {
+            return Ok(ProcessWordResult {
+                result: word.to_owned(),
+                words: word
+                    .split(go_is_space)
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                matched: Vec::new(),
+                unmatched: Vec::new(),
+            });
+        }
+        self.process_word_scanned(word, env)
+    }
+
+    /// [`Lex::process_word`] rune by rune, as lex.go does it.
+    fn process_word_scanned<E: EnvGetter + ?Sized>(
+        &self,
+        word: &str,
+        env: &E,
+    ) -> Result<ProcessWordResult, LexError> {
         let mut sw = ShellWord {
             lex: self,
             scanner: Scanner::new(word),
@@ -927,6 +957,39 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> EnvList {
         pairs.iter().copied().collect()
+    }
+
+    /// The shortcut for words without `$`, quotes or escapes gives what the rune-by-rune
+    /// scan gives.
+    #[test]
+    fn plain_words_shortcut_is_the_scan() {
+        let env = env(&[("A", "1")]);
+        for escape in ['\\', '`'] {
+            for quotes in [true, false] {
+                let mut lex = Lex::new(escape);
+                lex.skip_process_quotes = !quotes;
+                for word in [
+                    "",
+                    "python:3.12-slim",
+                    "  a  b\tc\n",
+                    "a\u{a0}b\u{2003}c\u{85}d",
+                    "é ü",
+                    "x\u{FEFF}y",
+                    "\u{FEFF}bom",
+                    "it's",
+                    "say \"hi\"",
+                    "a\\b",
+                    "a`b",
+                    "$A",
+                ] {
+                    assert_eq!(
+                        lex.process_word(word, &env),
+                        lex.process_word_scanned(word, &env),
+                        "{word:?} escape {escape:?} quotes {quotes}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

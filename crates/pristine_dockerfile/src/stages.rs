@@ -257,10 +257,10 @@ pub fn stages(df: &Dockerfile) -> Stages {
             });
             continue;
         }
-        let global_args = out.global_args.clone();
-        let stage_names: Vec<Option<String>> = out.stages.iter().map(|s| s.name.clone()).collect();
+        // Borrowed, not cloned: this runs for every instruction of every stage.
+        let global_args = &out.global_args;
         let stage_count = out.stages.len();
-        let Some(stage) = out.stages.last_mut() else {
+        let Some((stage, earlier)) = out.stages.split_last_mut() else {
             continue;
         };
         stage.instructions.push(i);
@@ -333,9 +333,11 @@ pub fn stages(df: &Dockerfile) -> Stages {
             Command::Copy(copy) => {
                 if let Some(from) = &copy.from {
                     let lower = go::to_lower(&from.value);
-                    let source = if let Some(idx) = stage_names
+                    let source = if let Some(idx) = earlier
                         .iter()
-                        .position(|n| n.as_deref() == Some(lower.as_str()))
+                        .map(|s| s.name.as_deref())
+                        .chain(std::iter::once(stage.name.as_deref()))
+                        .position(|n| n == Some(lower.as_str()))
                     {
                         CopySource::Stage(idx)
                     } else if let Ok(idx) = from.value.parse::<usize>()
