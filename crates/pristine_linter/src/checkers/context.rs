@@ -151,6 +151,17 @@ pub(crate) fn with_article(noun: &str) -> String {
     format!("{article} {noun}")
 }
 
+/// The distinct ignore-file lines `line` gives for `items`, sorted.
+pub(crate) fn distinct_lines(
+    items: &[(Vec<u8>, bool)],
+    line: impl Fn(&[u8]) -> String,
+) -> Vec<String> {
+    let mut lines: Vec<String> = items.iter().map(|(p, _)| line(p)).collect();
+    lines.sort();
+    lines.dedup();
+    lines
+}
+
 /// `1 file`, `2 files`.
 pub(crate) fn count(n: u64, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
@@ -289,6 +300,30 @@ impl<'a> ContextChecker<'a> {
     pub(crate) fn effective_exceptions(&self) -> &HashSet<usize> {
         self.effective_exceptions
             .get_or_init(|| rules::ignore::ineffective_ignore_exception::effective_exceptions(self))
+    }
+
+    /// What a grouped rule reports: the directories of `kind` that are in no other reported
+    /// directory, then the sent files whose name `is_item` accepts that are in no reported
+    /// directory (each `(path, is_dir)`).
+    pub(crate) fn grouped_items(
+        &self,
+        kind: Container,
+        is_item: impl Fn(&[u8]) -> bool,
+    ) -> Vec<(Vec<u8>, bool)> {
+        let mut items: Vec<(Vec<u8>, bool)> = self
+            .top_containers(kind)
+            .into_iter()
+            .map(|p| (p, true))
+            .collect();
+        for entry in &self.facts.context.tree.entries {
+            if entry.kind == EntryKind::File
+                && is_item(basename(&entry.path))
+                && self.enclosing_container(&entry.path).is_none()
+            {
+                items.push((entry.path.clone(), false));
+            }
+        }
+        items
     }
 
     /// Recursive (files, bytes) sent at or below directory `path`.
@@ -517,7 +552,7 @@ impl<'a> ContextChecker<'a> {
         rule: Rule,
         items: Vec<(Vec<u8>, bool)>,
         what: (&str, &str),
-        ignore_lines: &[&str],
+        ignore_lines: &[impl AsRef<str>],
         harm: Harm,
     ) {
         // (index of the COPY that copies them, paths)
@@ -564,7 +599,7 @@ impl<'a> ContextChecker<'a> {
                 is_dir: first_dir,
                 more,
                 message,
-                ignore_lines: ignore_lines.iter().map(|s| (*s).to_string()).collect(),
+                ignore_lines: ignore_lines.iter().map(|s| s.as_ref().to_owned()).collect(),
                 harm,
             });
         }

@@ -1,7 +1,9 @@
 use pristine_context::{Entry, EntryKind};
 
 use crate::Rule;
-use crate::checkers::context::{Container, ContextChecker, Harm, basename, lossy, parent};
+use crate::checkers::context::{
+    Container, ContextChecker, Harm, basename, distinct_lines, lossy, parent,
+};
 use crate::registry::declare_rule;
 
 declare_rule! {
@@ -114,28 +116,17 @@ pub(crate) fn is_build_artifact_dir(path: &[u8], entries: &[Entry]) -> bool {
 }
 
 pub(crate) fn build_artifact(checker: &mut ContextChecker) {
-    let items: Vec<(Vec<u8>, bool)> = checker
-        .top_containers(Container::BuildArtifact)
-        .into_iter()
-        .map(|p| (p, true))
-        .collect();
+    let items = checker.grouped_items(Container::BuildArtifact, |_| false);
     if items.is_empty() {
         return;
     }
-    let mut lines: Vec<String> = items
-        .iter()
-        .map(|(p, _)| {
-            let name = basename(p);
-            if name.ends_with(b".egg-info") {
-                "**/*.egg-info".to_string()
-            } else {
-                lossy(p)
-            }
-        })
-        .collect();
-    lines.sort();
-    lines.dedup();
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let lines = distinct_lines(&items, |p| {
+        if basename(p).ends_with(b".egg-info") {
+            "**/*.egg-info".to_string()
+        } else {
+            lossy(p)
+        }
+    });
     checker.report_group(
         Rule::BuildArtifact,
         items,

@@ -1,5 +1,5 @@
 use crate::Rule;
-use crate::checkers::context::{Container, ContextChecker, Harm, basename};
+use crate::checkers::context::{Container, ContextChecker, Harm};
 use crate::registry::declare_rule;
 
 declare_rule! {
@@ -48,20 +48,9 @@ declare_rule! {
 }
 
 pub(crate) fn bytecode_cache(checker: &mut ContextChecker) {
-    let mut items: Vec<(Vec<u8>, bool)> = checker
-        .top_containers(Container::Bytecode)
-        .into_iter()
-        .map(|p| (p, true))
-        .collect();
-    for entry in &checker.facts.context.tree.entries {
-        let name = basename(&entry.path);
-        if entry.kind == pristine_context::EntryKind::File
-            && (name.ends_with(b".pyc") || name.ends_with(b".pyo"))
-            && checker.enclosing_container(&entry.path).is_none()
-        {
-            items.push((entry.path.clone(), false));
-        }
-    }
+    let items = checker.grouped_items(Container::Bytecode, |name| {
+        name.ends_with(b".pyc") || name.ends_with(b".pyo")
+    });
     if items.is_empty() {
         return;
     }

@@ -1,5 +1,5 @@
 use crate::Rule;
-use crate::checkers::context::{Container, ContextChecker, Harm, basename, lossy};
+use crate::checkers::context::{Container, ContextChecker, Harm, basename, distinct_lines, lossy};
 use crate::registry::declare_rule;
 
 declare_rule! {
@@ -54,38 +54,20 @@ pub(crate) fn is_junk_file(name: &[u8]) -> bool {
 }
 
 pub(crate) fn editor_os_junk(checker: &mut ContextChecker) {
-    let mut items: Vec<(Vec<u8>, bool)> = checker
-        .top_containers(Container::EditorJunk)
-        .into_iter()
-        .map(|p| (p, true))
-        .collect();
-    for entry in &checker.facts.context.tree.entries {
-        if entry.kind == pristine_context::EntryKind::File
-            && is_junk_file(basename(&entry.path))
-            && checker.enclosing_container(&entry.path).is_none()
-        {
-            items.push((entry.path.clone(), false));
-        }
-    }
+    let items = checker.grouped_items(Container::EditorJunk, is_junk_file);
     if items.is_empty() {
         return;
     }
-    let mut lines: Vec<String> = items
-        .iter()
-        .map(|(p, _)| {
-            let name = basename(p);
-            if name.ends_with(b".swp") || name.ends_with(b".swo") {
-                "**/*.sw[po]".to_string()
-            } else if p.contains(&b'/') {
-                format!("**/{}", lossy(name))
-            } else {
-                lossy(name)
-            }
-        })
-        .collect();
-    lines.sort();
-    lines.dedup();
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let lines = distinct_lines(&items, |p| {
+        let name = basename(p);
+        if name.ends_with(b".swp") || name.ends_with(b".swo") {
+            "**/*.sw[po]".to_string()
+        } else if p.contains(&b'/') {
+            format!("**/{}", lossy(name))
+        } else {
+            lossy(name)
+        }
+    });
     checker.report_group(
         Rule::EditorOsJunk,
         items,

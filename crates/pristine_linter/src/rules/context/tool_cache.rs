@@ -1,5 +1,5 @@
 use crate::Rule;
-use crate::checkers::context::{Container, ContextChecker, Harm, basename, lossy};
+use crate::checkers::context::{Container, ContextChecker, Harm, basename, distinct_lines, lossy};
 use crate::registry::declare_rule;
 
 declare_rule! {
@@ -52,36 +52,18 @@ pub(crate) fn is_tool_file(name: &[u8]) -> bool {
 }
 
 pub(crate) fn tool_cache(checker: &mut ContextChecker) {
-    let mut items: Vec<(Vec<u8>, bool)> = checker
-        .top_containers(Container::ToolCache)
-        .into_iter()
-        .map(|p| (p, true))
-        .collect();
-    for entry in &checker.facts.context.tree.entries {
-        if entry.kind == pristine_context::EntryKind::File
-            && is_tool_file(basename(&entry.path))
-            && checker.enclosing_container(&entry.path).is_none()
-        {
-            items.push((entry.path.clone(), false));
-        }
-    }
+    let items = checker.grouped_items(Container::ToolCache, is_tool_file);
     if items.is_empty() {
         return;
     }
-    let mut lines: Vec<String> = items
-        .iter()
-        .map(|(p, _)| {
-            let name = basename(p);
-            if name.starts_with(b".coverage.") {
-                "**/.coverage*".to_string()
-            } else {
-                format!("**/{}", lossy(name))
-            }
-        })
-        .collect();
-    lines.sort();
-    lines.dedup();
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let lines = distinct_lines(&items, |p| {
+        let name = basename(p);
+        if name.starts_with(b".coverage.") {
+            "**/.coverage*".to_string()
+        } else {
+            format!("**/{}", lossy(name))
+        }
+    });
     checker.report_group(
         Rule::ToolCache,
         items,

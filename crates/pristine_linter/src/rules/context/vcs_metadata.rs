@@ -1,5 +1,5 @@
 use crate::Rule;
-use crate::checkers::context::{Container, ContextChecker, Harm, basename, lossy};
+use crate::checkers::context::{Container, ContextChecker, Harm, basename, distinct_lines, lossy};
 use crate::registry::declare_rule;
 
 declare_rule! {
@@ -47,37 +47,19 @@ declare_rule! {
 }
 
 pub(crate) fn vcs_metadata(checker: &mut ContextChecker) {
-    let mut items: Vec<(Vec<u8>, bool)> = checker
-        .top_containers(Container::Vcs)
-        .into_iter()
-        .map(|p| (p, true))
-        .collect();
     // A `.git` file: a worktree or submodule pointer.
-    for entry in &checker.facts.context.tree.entries {
-        if entry.kind == pristine_context::EntryKind::File
-            && basename(&entry.path) == b".git"
-            && checker.enclosing_container(&entry.path).is_none()
-        {
-            items.push((entry.path.clone(), false));
-        }
-    }
+    let items = checker.grouped_items(Container::Vcs, |name| name == b".git");
     if items.is_empty() {
         return;
     }
-    let mut lines: Vec<String> = items
-        .iter()
-        .map(|(p, _)| {
-            let name = lossy(basename(p));
-            if p.contains(&b'/') {
-                format!("**/{name}")
-            } else {
-                name
-            }
-        })
-        .collect();
-    lines.sort();
-    lines.dedup();
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let lines = distinct_lines(&items, |p| {
+        let name = lossy(basename(p));
+        if p.contains(&b'/') {
+            format!("**/{name}")
+        } else {
+            name
+        }
+    });
     checker.report_group(
         Rule::VcsMetadata,
         items,
