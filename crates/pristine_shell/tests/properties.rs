@@ -256,11 +256,14 @@ fn simple_piece() -> impl Strategy<Value = String> {
 fn simple_script() -> impl Strategy<Value = String> {
     let word = prop::collection::vec(simple_piece(), 1..3).prop_map(|p| p.concat());
     let command = prop::collection::vec(word, 1..5).prop_map(|w| w.join(" "));
-    let op = prop::sample::select(vec![" && ", "&&", " || ", ";", " ; ", " | ", "|", "\t&&\t"]);
+    let op = prop::sample::select(vec![
+        " && ", "&&", " || ", ";", " ; ", " | ", "|", "\t&&\t", "\n", "\n\n  ", " &&\n", "|\n",
+        ";\n", "\n&&", " # c\n", "\n#x y\n", "#\n", "\r\n",
+    ]);
     (
         prop::collection::vec((command, op), 1..5),
-        prop::sample::select(vec!["", ";", " ;", " &&", "|", " "]),
-        prop::sample::select(vec!["", " ", "\t"]),
+        prop::sample::select(vec!["", ";", " ;", " &&", "|", " ", "\n", " #c", "\n# c"]),
+        prop::sample::select(vec!["", " ", "\t", "\n", "# c\n", "#"]),
     )
         .prop_map(|(parts, end, lead)| {
             let mut text = lead.to_owned();
