@@ -11,7 +11,9 @@ use pristine_dockerfile::{Command, Keyword};
 use pristine_shell::{Invocation, PipFront, Script, Tool};
 
 use crate::checkers::dockerfile::Checker;
-use crate::rules::python::helpers::{chain, chain_instructions, command, var_before};
+use crate::rules::python::helpers::{
+    absolute, chain, chain_instructions, command, has_variable, var_before, workdir_at,
+};
 
 /// The line ending of the Dockerfile (CRLF if any line ends so).
 pub(crate) fn eol(source: &str) -> &'static str {
@@ -51,51 +53,60 @@ fn size(offset: usize) -> Option<TextSize> {
     u32::try_from(offset).ok().map(TextSize::from)
 }
 
-/// PY001: `COPY <requirements> ./` and the install, moved before `COPY . .`, as Docker's cache
-/// guide and FastAPI's Docker guide lay it out. Only for the plain case: the whole-context
-/// `COPY . .` (or `./`) and the `RUN` in the same stage with nothing but `COPY`/`ADD`/`LABEL`/
-/// `EXPOSE` between them, a `RUN` without heredocs whose commands are all `pip install`s of
-/// top-level requirement files (no packages, paths or editables: they may need the sources).
+/// PY001: `COPY <requirements> <dest>/` and the install, moved before the whole-context copy,
+/// as Docker's cache guide and FastAPI's Docker guide lay it out. Only for the plain case: the
+/// whole-context `COPY . <dest>` (see [`context_copy`]) and the `RUN` in the same stage with
+/// nothing but `COPY`/`ADD`/`LABEL`/`EXPOSE` between them, a `RUN` without heredocs whose
+/// commands are all `pip install`s of requirement files (no packages, paths or editables: they
+/// may need the sources) that lie directly in the copy's destination: `-r requirements.txt`
+/// with the destination the working directory, `-r /src/requirements.txt` after `COPY . /src`.
+/// The `RUN` moves verbatim, so it reads the same paths, now holding the same files.
 pub(crate) fn requirements_layering(
     checker: &Checker,
     copy: usize,
     run: usize,
     script: &Script,
 ) -> Option<Fix> {
-    layering_site(
+    let site = layering_site(
         checker,
         copy,
         run,
         &[Keyword::Copy, Keyword::Add, Keyword::Label, Keyword::Expose],
     )?;
+    // A `cd` would make the requirement paths relative to another directory.
+    if script
+        .commands
+        .iter()
+        .any(|c| matches!(c.basename(), "cd" | "pushd" | "popd"))
+    {
+        return None;
+    }
     let mut files: Vec<String> = Vec::new();
     let invocations = pristine_shell::invocations(script);
     if invocations.is_empty() {
         return None;
     }
-    let installs = pristine_shell::pip_installs(script);
     for inv in &invocations {
-        let pip = installs.iter().find(|p| p.invocation.index == inv.index)?;
-        if !matches!(inv.tool, Tool::Pip(_))
-            || !pip.packages.is_empty()
-            || !pip.editables.is_empty()
-            || pip.requirements.is_empty()
-        {
+        let pip = pristine_shell::pip_install(inv)?;
+        if !pip.packages.is_empty() || !pip.editables.is_empty() || pip.requirements.is_empty() {
             return None;
         }
         for file in pip.requirements.iter().chain(&pip.constraints) {
-            let plain = file
+            let name = site
+                .dest
+                .child(&Place::resolve(file, site.workdir.as_deref())?)?;
+            let plain = name
                 .chars()
                 .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch));
-            if !plain || file.starts_with('.') {
+            if !plain || name.starts_with('.') {
                 return None;
             }
-            if !files.contains(file) {
-                files.push(file.clone());
+            if !files.contains(&name) {
+                files.push(name);
             }
         }
     }
-    move_before_copy(checker, copy, run, &files.join(" "))
+    move_before_copy(checker, &site, run, &files.join(" "))
 }
 
 /// PY005: Pipenv's Docker page: `COPY Pipfile Pipfile.lock ./`, `RUN pipenv install --deploy
@@ -110,8 +121,9 @@ pub(crate) fn pipenv_layering(
     run: usize,
     script: &Script,
 ) -> Option<Fix> {
-    layering_site(checker, copy, run, &[Keyword::Label, Keyword::Expose])?;
-    if script.has_error || script.commands.len() != 1 {
+    let site = layering_site(checker, copy, run, &[Keyword::Label, Keyword::Expose])?;
+    // Pipenv reads the `Pipfile` of the working directory.
+    if !site.lands_in_workdir() || script.has_error || script.commands.len() != 1 {
         return None;
     }
     let invocations = pristine_shell::invocations(script);
@@ -130,19 +142,16 @@ pub(crate) fn pipenv_layering(
     {
         return None;
     }
-    move_before_copy(checker, copy, run, "Pipfile Pipfile.lock*")
+    move_before_copy(checker, &site, run, "Pipfile Pipfile.lock*")
 }
 
-/// `COPY [flags] <files> ./` and the `RUN` verbatim inserted before the whole-context `COPY`,
-/// and the `RUN` deleted where it was.
-fn move_before_copy(checker: &Checker, copy: usize, run: usize, files: &str) -> Option<Fix> {
+/// `COPY [flags] <files> <dest>/` and the `RUN` verbatim inserted before the whole-context
+/// copy, and the `RUN` deleted where it was.
+fn move_before_copy(checker: &Checker, site: &Site, run: usize, files: &str) -> Option<Fix> {
     let instructions = &checker.dockerfile.instructions;
     let source = checker.source;
     let eol = eol(source);
-    let copy_start = line_start(
-        source,
-        usize::from(instructions.get(copy)?.node.range.start()),
-    )?;
+    let copy_start = line_start(source, usize::from(site.range.start()))?;
     let run_range = instructions.get(run)?.node.range;
     let mut run_start = line_start(source, usize::from(run_range.start()))?;
     let run_end = line_end(source, usize::from(run_range.end()));
@@ -158,7 +167,7 @@ fn move_before_copy(checker: &Checker, copy: usize, run: usize, files: &str) -> 
         }
     }
     let run_text = source.get(usize::from(run_range.start())..usize::from(run_range.end()))?;
-    let mut insertion = manifests_copy(checker, copy, files)?;
+    let mut insertion = manifests_copy(checker, site, files);
     let _ = write!(insertion, "{run_text}{eol}");
     Some(Fix::unsafe_edits(vec![
         Edit::insertion(insertion, size(copy_start)?),
@@ -166,25 +175,32 @@ fn move_before_copy(checker: &Checker, copy: usize, run: usize, files: &str) -> 
     ]))
 }
 
-/// `COPY [the flags of the whole-context COPY] <files> ./` and a line break.
-fn manifests_copy(checker: &Checker, copy: usize, files: &str) -> Option<String> {
-    let copy_node = &checker.dockerfile.instructions.get(copy)?.node;
-    let mut line = copy_node.keyword.value.clone();
-    for flag in &copy_node.flags {
+/// `COPY [the flags of the whole-context copy] <files> <dest>/` and a line break. Always
+/// `COPY`, also for an `ADD . <dest>`: `ADD` unpacks a local file that is a tar archive, which
+/// the files inside the directory `ADD .` copies never are, so `COPY` copies them as it did.
+/// The trailing slash makes `<dest>` a directory for one file too (BuildKit copies a lone file
+/// to a destination without one as that file name).
+fn manifests_copy(checker: &Checker, site: &Site, files: &str) -> String {
+    let mut line = site.keyword.clone();
+    for flag in site.flags {
         let _ = write!(line, " {}", flag.value);
     }
-    let _ = write!(line, " {files} ./{}", eol(checker.source));
-    Some(line)
+    let _ = write!(line, " {files} {}{}", site.dest_text, eol(checker.source));
+    line
 }
 
-/// The plain shape of every layering fix: `copy` is a whole-context `COPY . .` (or `./`), `run`
-/// a `RUN` without heredocs in the same stage after it, and only instructions of the `between`
-/// kinds stand between them.
-fn layering_site(checker: &Checker, copy: usize, run: usize, between: &[Keyword]) -> Option<()> {
+/// The plain shape of every layering fix: `copy` is a whole-context copy (see
+/// [`context_copy`]), `run` a `RUN` without heredocs in the same stage after it, and only
+/// instructions of the `between` kinds stand between them (never a `WORKDIR`: the `RUN` runs
+/// in the working directory of the copy).
+fn layering_site<'c>(
+    checker: &'c Checker,
+    copy: usize,
+    run: usize,
+    between: &[Keyword],
+) -> Option<Site<'c>> {
     let instructions = &checker.dockerfile.instructions;
-    if !plain_context_copy(checker, copy) {
-        return None;
-    }
+    let site = context_copy(checker, copy)?;
     let stage = checker.stages.stage_of(copy)?.index;
     if checker.stages.stage_of(run).map(|s| s.index) != Some(stage) {
         return None;
@@ -200,7 +216,7 @@ fn layering_site(checker: &Checker, copy: usize, run: usize, between: &[Keyword]
         .node
         .heredocs
         .is_empty()
-        .then_some(())
+        .then_some(site)
 }
 
 /// PY041: `python:<tag>` → `python:<tag>-slim` (`3.12-bookworm` → `3.12-slim-bookworm`), when
@@ -565,8 +581,9 @@ fn pre_install(
     script: &Script,
     pre: &PreInstall,
 ) -> Option<Fix> {
-    layering_site(checker, copy, run, &[Keyword::Label, Keyword::Expose])?;
-    if script.has_error {
+    let site = layering_site(checker, copy, run, &[Keyword::Label, Keyword::Expose])?;
+    // The tools read the project from the working directory: the context must land there.
+    if !site.lands_in_workdir() || script.has_error {
         return None;
     }
     let run_inst = checker.dockerfile.instructions.get(run)?;
@@ -617,7 +634,7 @@ fn pre_install(
         }
     };
     let mut insertion = match pre.manifests {
-        Some(manifests) => manifests_copy(checker, copy, manifests)?,
+        Some(manifests) => manifests_copy(checker, &site, manifests),
         None => String::new(),
     };
     // One flag per line, as the tools' guides write it, with the file's escape character.
@@ -627,26 +644,196 @@ fn pre_install(
         let _ = write!(insertion, " {flag} {escape}{eol}   ");
     }
     let _ = write!(insertion, " {new_command}{eol}");
-    let copy_range = checker.dockerfile.instructions.get(copy)?.node.range;
-    let copy_start = line_start(source, usize::from(copy_range.start()))?;
+    let copy_start = line_start(source, usize::from(site.range.start()))?;
     Some(Fix::unsafe_edits(vec![Edit::insertion(
         insertion,
         size(copy_start)?,
     )]))
 }
 
-/// A whole-context `COPY . .` (or `./`): one source, no `--from`, `--parents` or `--exclude`.
-fn plain_context_copy(checker: &Checker, copy: usize) -> bool {
-    let Some(Command::Copy(c)) = command(checker, copy) else {
-        return false;
+/// A whole-context copy that a layering fix can put the manifests copy before.
+struct Site<'c> {
+    /// The range of the whole-context `COPY`/`ADD`.
+    range: TextRange,
+    /// `COPY` in the case the file writes its keywords in.
+    keyword: String,
+    /// Its flags (`--chown`, `--chmod`, `--link`), verbatim.
+    flags: &'c [pristine_dockerfile::Spanned],
+    /// Its destination as written, with a trailing `/`.
+    dest_text: String,
+    /// Where the destination resolves.
+    dest: Place,
+    /// The working directory of the copy (and of the `RUN`), when known.
+    workdir: Option<String>,
+}
+
+impl Site<'_> {
+    /// Does the context land in the working directory (`COPY . .`, `WORKDIR /app` +
+    /// `COPY . /app/`)?
+    fn lands_in_workdir(&self) -> bool {
+        Place::resolve(".", self.workdir.as_deref()).as_ref() == Some(&self.dest)
+    }
+}
+
+/// A directory or file of the build container: absolute, or relative to a working directory
+/// that is not known but is the same for every path compared (no `WORKDIR` stands between
+/// the copy and the `RUN`).
+#[derive(Debug, PartialEq, Eq)]
+enum Place {
+    Absolute(String),
+    InWorkdir(String),
+}
+
+impl Place {
+    /// `path` cleaned (`path.Clean`, as BuildKit resolves `COPY` destinations and the shell
+    /// resolves file operands) and made absolute when it is or the working directory is known.
+    /// `None` for a variable, or a relative path that leaves an unknown working directory.
+    fn resolve(path: &str, workdir: Option<&str>) -> Option<Place> {
+        if has_variable(path) || path.is_empty() {
+            return None;
+        }
+        if path.starts_with('/') || workdir.is_some() {
+            return absolute(path, workdir).map(Place::Absolute);
+        }
+        let mut parts: Vec<&str> = Vec::new();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                p => parts.push(p),
+            }
+        }
+        Some(Place::InWorkdir(parts.join("/")))
+    }
+
+    /// The path of `file` below this directory.
+    fn child(&self, file: &Place) -> Option<String> {
+        let (dir, file) = match (self, file) {
+            (Place::Absolute(d), Place::Absolute(f)) => (d.trim_end_matches('/'), f.as_str()),
+            (Place::InWorkdir(d), Place::InWorkdir(f)) if d.is_empty() => {
+                return Some(f.clone()).filter(|f| !f.is_empty());
+            }
+            (Place::InWorkdir(d), Place::InWorkdir(f)) => (d.as_str(), f.as_str()),
+            _ => return None,
+        };
+        file.strip_prefix(dir)?
+            .strip_prefix('/')
+            .filter(|rest| !rest.is_empty())
+            .map(str::to_owned)
+    }
+}
+
+/// The whole-context copy `copy` when a fix can copy manifests to the same place: `COPY . <dest>`
+/// or `ADD . <dest>` (also `./`) with one source, no `--from`, `--parents`, `--exclude` or
+/// `ADD`-only flags, and a destination without variables that resolves (against the stage's
+/// working directory, see [`workdir_at`]) to a known place: `.`, `./`, or any path when the
+/// working directory is known (`WORKDIR /app` + `COPY . /app`).
+fn context_copy<'c>(checker: &'c Checker, copy: usize) -> Option<Site<'c>> {
+    let node = &checker.dockerfile.instructions.get(copy)?.node;
+    let is_dot = |s: &[pristine_dockerfile::Source]| matches!(s, [pristine_dockerfile::Source::Path(p)] if matches!(p.value.as_str(), "." | "./"));
+    let dest = match command(checker, copy)? {
+        Command::Copy(c)
+            if c.from.is_none() && !c.parents && c.excludes.is_empty() && is_dot(&c.sources) =>
+        {
+            &c.dest
+        }
+        Command::Add(a)
+            if !a.keep_git_dir
+                && a.checksum.is_none()
+                && a.unpack.is_none()
+                && a.excludes.is_empty()
+                && is_dot(&a.sources) =>
+        {
+            &a.dest
+        }
+        _ => return None,
     };
-    let is_dot = |s: &str| s == "." || s == "./";
-    c.from.is_none()
-        && !c.parents
-        && c.excludes.is_empty()
-        && c.sources.len() == 1
-        && c.sources
+    // Only the flags `COPY` shares with `ADD`; the destination is written back unquoted.
+    let copy_flag = |f: &str| {
+        ["--chown=", "--chmod=", "--link"]
             .iter()
-            .all(|s| matches!(s, pristine_dockerfile::Source::Path(p) if is_dot(p.value.as_str())))
-        && is_dot(c.dest.value.as_str())
+            .any(|p| f.starts_with(p))
+    };
+    let escape = checker.dockerfile.escape;
+    if !node.flags.iter().all(|f| copy_flag(&f.value))
+        || dest
+            .value
+            .chars()
+            .any(|c| c.is_whitespace() || c == escape || matches!(c, '"' | '\'' | '$'))
+    {
+        return None;
+    }
+    let stage = checker.stages.stage_of(copy)?;
+    let workdir = workdir_at(checker, stage, copy);
+    let place = Place::resolve(&dest.value, workdir.as_deref())?;
+    let keyword = if node.keyword.value.chars().any(|c| c.is_ascii_lowercase()) {
+        "copy"
+    } else {
+        "COPY"
+    };
+    let keyword = if node.kind() == Some(Keyword::Copy) {
+        node.keyword.value.clone()
+    } else {
+        keyword.to_owned()
+    };
+    let dest_text = if dest.value.ends_with('/') {
+        dest.value.clone()
+    } else {
+        format!("{}/", dest.value)
+    };
+    Some(Site {
+        range: node.range,
+        keyword,
+        flags: &node.flags,
+        dest_text,
+        dest: place,
+        workdir,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Place;
+
+    #[test]
+    fn places() {
+        let abs = |p: &str| Place::Absolute(p.to_owned());
+        assert_eq!(Place::resolve("/app/", None), Some(abs("/app")));
+        assert_eq!(Place::resolve(".", Some("/app")), Some(abs("/app")));
+        assert_eq!(Place::resolve("./", Some("/app")), Some(abs("/app")));
+        assert_eq!(Place::resolve("/app/./", Some("/x")), Some(abs("/app")));
+        assert_eq!(Place::resolve("../app", Some("/app")), Some(abs("/app")));
+        assert_eq!(
+            Place::resolve("./", None),
+            Some(Place::InWorkdir(String::new()))
+        );
+        assert_eq!(Place::resolve("../x", None), None);
+        assert_eq!(Place::resolve("$APP", Some("/app")), None);
+        let r = |p: &str, w: Option<&str>| Place::resolve(p, w).unwrap();
+        assert_eq!(
+            abs("/app").child(&r("requirements.txt", Some("/app"))),
+            Some("requirements.txt".to_owned())
+        );
+        assert_eq!(
+            r("/src", Some("/app")).child(&r("/src/req.txt", Some("/app"))),
+            Some("req.txt".to_owned())
+        );
+        assert_eq!(
+            r("/src", Some("/app")).child(&r("req.txt", Some("/app"))),
+            None
+        );
+        assert_eq!(abs("/app").child(&abs("/app")), None);
+        assert_eq!(abs("/app").child(&abs("/application/r.txt")), None);
+        assert_eq!(
+            r(".", None).child(&r("./requirements.txt", None)),
+            Some("requirements.txt".to_owned())
+        );
+        assert_eq!(r(".", None).child(&r("/requirements.txt", None)), None);
+        assert_eq!(
+            r("src", None).child(&r("src/r.txt", None)),
+            Some("r.txt".to_owned())
+        );
+    }
 }

@@ -50,6 +50,16 @@ declare_rule! {
     /// more than the install (`pipenv install && python manage.py collectstatic`) gets no fix:
     /// the rest needs the sources.
     ///
+    /// `COPY . .` stands for any whole-context copy (`COPY . <dest>` or `ADD . <dest>`, also
+    /// `./`) whose destination is the working directory: `.`, or `WORKDIR /app` with
+    /// `COPY . /app` (or `/app/`, `ADD . /app`);
+    /// the manifests are copied to the same destination, `COPY Pipfile Pipfile.lock* /app/`, always with `COPY`
+    /// (`ADD` would unpack a manifest that is a tar archive). No fix when the destination is
+    /// another directory, or where it lands is not known (a variable in the destination or
+    /// `WORKDIR`, a relative destination without a `WORKDIR`), or a `WORKDIR` stands between
+    /// the copy and the install: Pipenv reads the `Pipfile` of the working directory, so the dependency-only step would not
+    /// see the manifests that the install after the copy uses.
+    ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
     /// - [Pipenv: Docker](https://pipenv.pypa.io/en/latest/docker.html)

@@ -48,6 +48,16 @@ declare_rule! {
     /// path dependencies and a `readme` or package files the dependency install reads are not
     /// there yet, so the new step can fail where the old one did not.
     ///
+    /// `COPY . .` stands for any whole-context copy (`COPY . <dest>` or `ADD . <dest>`, also
+    /// `./`) whose destination is the working directory: `.`, or `WORKDIR /app` with
+    /// `COPY . /app` (or `/app/`, `ADD . /app`);
+    /// the manifests are copied to the same destination, `COPY pyproject.toml poetry.lock* /app/`, always with `COPY`
+    /// (`ADD` would unpack a manifest that is a tar archive). No fix when the destination is
+    /// another directory, or where it lands is not known (a variable in the destination or
+    /// `WORKDIR`, a relative destination without a `WORKDIR`), or a `WORKDIR` stands between
+    /// the copy and the install: Poetry reads the `pyproject.toml` of the working directory, so the dependency-only step would not
+    /// see the manifests that the install after the copy uses.
+    ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
     /// - [Poetry FAQ](https://python-poetry.org/docs/faq/)

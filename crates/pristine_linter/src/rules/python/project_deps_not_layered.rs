@@ -1,4 +1,4 @@
-use pristine_shell::{Invocation, PipInstall, Script, Tool, pip_installs};
+use pristine_shell::{Invocation, Script, pip_install};
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -63,6 +63,16 @@ declare_rule! {
     /// from other files (`setup.py`, `requirements.txt`) make it fail or see fewer
     /// dependencies than the full install does.
     ///
+    /// `COPY . .` stands for any whole-context copy (`COPY . <dest>` or `ADD . <dest>`, also
+    /// `./`) whose destination is the working directory: `.`, or `WORKDIR /app` with
+    /// `COPY . /app` (or `/app/`, `ADD . /app`);
+    /// the manifests are copied to the same destination, `COPY pyproject.toml /app/`, always with `COPY`
+    /// (`ADD` would unpack a manifest that is a tar archive). No fix when the destination is
+    /// another directory, or where it lands is not known (a variable in the destination or
+    /// `WORKDIR`, a relative destination without a `WORKDIR`), or a `WORKDIR` stands between
+    /// the copy and the install: the install's `.` is the working directory, so the dependency-only step would not
+    /// see the manifests that the install after the copy uses.
+    ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
     /// - [uv: Using uv in Docker, "Installing a project"](https://docs.astral.sh/uv/guides/integration/docker/)
@@ -80,23 +90,21 @@ declare_rule! {
     }
 }
 
-fn is_install(script: &Script, inv: &Invocation) -> bool {
-    matches!(inv.tool, Tool::Pip(_))
-        && pip_install(script, inv).is_some_and(|p| {
-            p.requirements.is_empty()
-                && p.packages
-                    .iter()
-                    .map(|w| w.text.as_str())
-                    .chain(p.editables.iter().map(String::as_str))
-                    .any(|t| t == "." || t == "./" || t.starts_with(".[") || t.starts_with("./["))
-                && !p.no_deps
-        })
+fn is_install(_script: &Script, inv: &Invocation) -> bool {
+    pip_install(inv).is_some_and(|p| {
+        p.requirements.is_empty()
+            && p.packages
+                .iter()
+                .map(|w| w.text.as_str())
+                .chain(p.editables.iter().map(String::as_str))
+                .any(|t| t == "." || t == "./" || t.starts_with(".[") || t.starts_with("./["))
+            && !p.no_deps
+    })
 }
 
-fn is_earlier_install(script: &Script, inv: &Invocation) -> bool {
-    matches!(inv.tool, Tool::Pip(_))
-        && pip_install(script, inv)
-            .is_some_and(|p| !p.requirements.is_empty() || p.invocation.opts.has(&["--only-deps"]))
+fn is_earlier_install(_script: &Script, inv: &Invocation) -> bool {
+    pip_install(inv)
+        .is_some_and(|p| !p.requirements.is_empty() || p.invocation.opts.has(&["--only-deps"]))
 }
 
 /// PY002
@@ -109,11 +117,4 @@ pub(crate) fn project_deps_not_layered(checker: &mut Checker) {
         &is_earlier_install,
         &project_layering,
     );
-}
-
-/// The `pip install` view of an invocation of `script`.
-fn pip_install<'s>(script: &'s Script, inv: &Invocation) -> Option<PipInstall<'s>> {
-    pip_installs(script)
-        .into_iter()
-        .find(|p| p.invocation.index == inv.index)
 }

@@ -1,4 +1,4 @@
-use pristine_shell::{Invocation, Script, Tool, pip_install};
+use pristine_shell::{Invocation, Script, pip_install};
 
 use crate::Rule;
 use crate::checkers::dockerfile::Checker;
@@ -41,12 +41,31 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix copies the requirement files first (`COPY requirements.txt ./`, with the
-    /// whole-context `COPY`'s flags), moves the install `RUN` above `COPY . .` unchanged, and
-    /// deletes it below. It is only offered for the plain layout: `COPY . .` into the working
-    /// directory, nothing but `COPY`/`ADD`/`LABEL`/`EXPOSE` between it and the `RUN`, and a
-    /// `RUN` made only of `pip install -r` of top-level files. It is unsafe: a requirements
-    /// file that includes another (`-r base.txt`) or reads a path from the sources fails to
-    /// install before the sources are copied.
+    /// whole-context copy's flags), moves the install `RUN` above the whole-context copy
+    /// unchanged, and deletes it below. It is only offered for the plain layout: one `COPY . <dest>`
+    /// or `ADD . <dest>` (also `./`), nothing but `COPY`/`ADD`/`LABEL`/`EXPOSE` between it and the
+    /// `RUN`, and a `RUN` made only of `pip install -r` of files that the copy puts directly in
+    /// `<dest>`. The `RUN` then reads the same paths, which hold the same files:
+    ///
+    /// - `<dest>` is the working directory: `.`, or `WORKDIR /app` with `COPY . /app` (or
+    ///   `/app/`, `ADD . /app`): the files are copied to the same destination,
+    ///   `COPY requirements.txt /app/` (the trailing slash makes one file land inside the
+    ///   directory);
+    /// - `<dest>` is another directory and the install names the files in it: `COPY . /src`
+    ///   with `pip install -r /src/requirements.txt` becomes `COPY requirements.txt /src/`
+    ///   before the same `RUN`. A `/src` that does not exist yet is now created by the
+    ///   requirements copy; with dockerd 26.1 both orders leave it with the same mode and owner
+    ///   (also with `--chown`).
+    ///
+    /// The files are copied with `COPY` also after `ADD . <dest>`: `ADD` unpacks a local file
+    /// that is a tar archive, which the files `ADD .` copies out of the directory never are.
+    /// No fix when the install reads a file the copy did not write (`COPY . /src` with
+    /// `-r requirements.txt` in `/app`), when where the files land is not known (a variable in
+    /// the destination or `WORKDIR`; a relative destination without a `WORKDIR`, whose base
+    /// directory is the base image's), when a `WORKDIR` stands between the copy and the install
+    /// or the `RUN` changes directory (`cd`): moving the install would change what it reads. It
+    /// is unsafe: a requirements file that includes another (`-r base.txt`) or reads a path
+    /// from the sources fails to install before the sources are copied.
     ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
@@ -65,12 +84,11 @@ declare_rule! {
 }
 
 fn is_install(_script: &Script, inv: &Invocation) -> bool {
-    matches!(inv.tool, Tool::Pip(_)) && pip_install(inv).is_some_and(|p| !p.requirements.is_empty())
+    pip_install(inv).is_some_and(|p| !p.requirements.is_empty())
 }
 
 fn is_earlier_install(_script: &Script, inv: &Invocation) -> bool {
-    matches!(inv.tool, Tool::Pip(_))
-        && pip_install(inv).is_some_and(|p| !p.requirements.is_empty() || !p.packages.is_empty())
+    pip_install(inv).is_some_and(|p| !p.requirements.is_empty() || !p.packages.is_empty())
 }
 
 /// PY001

@@ -54,6 +54,14 @@ declare_rule! {
     /// than those two files (workspace members, path dependencies, a `README` read by the build
     /// backend of a dependency) fails in the new step.
     ///
+    /// `COPY . .` stands for any whole-context copy (`COPY . <dest>` or `ADD . <dest>`, also
+    /// `./`) whose destination is the working directory: `.`, or `WORKDIR /app` with
+    /// `COPY . /app` (or `/app/`, `ADD . /app`). No fix when the destination is
+    /// another directory, or where it lands is not known (a variable in the destination or
+    /// `WORKDIR`, a relative destination without a `WORKDIR`), or a `WORKDIR` stands between
+    /// the copy and the install: `uv sync` syncs the project of the working directory, where the bind mounts put `uv.lock` and `pyproject.toml`, so the dependency-only step would not
+    /// see the manifests that the install after the copy uses.
+    ///
     /// ## References
     /// - [Docker: Optimize cache usage](https://docs.docker.com/build/cache/optimize/)
     /// - [uv: Using uv in Docker, "Intermediate layers"](https://docs.astral.sh/uv/guides/integration/docker/#intermediate-layers)
