@@ -23,7 +23,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::{BASE_IMAGE as IMAGE, copy_tree, docker, fixtures, pristine_bin};
+use common::{BASE_IMAGE as IMAGE, Images, copy_tree, docker, fixtures, pristine_bin, step_cached};
 
 const SITE: &str = ".venv/lib/python3.11/site-packages";
 
@@ -66,17 +66,6 @@ fn run(tag: &str, cmd: &[&str]) -> Output {
         .args(cmd)
         .output()
         .expect("docker run")
-}
-
-/// Removes the test's images when it ends, passed or not.
-struct Images(Vec<String>);
-
-impl Drop for Images {
-    fn drop(&mut self) {
-        for tag in &self.0 {
-            let _ = docker().args(["rmi", "-f", tag]).output();
-        }
-    }
 }
 
 #[test]
@@ -164,16 +153,6 @@ fn seed_fix_excludes_the_venv_and_the_elf_error_is_gone() {
         stderr.contains("ModuleNotFoundError: No module named 'cryptography'"),
         "{stderr}"
     );
-}
-
-/// BuildKit's plain progress: whether the step whose line contains `needle` was `CACHED`.
-fn step_cached(log: &str, needle: &str) -> bool {
-    let step = log
-        .lines()
-        .find(|l| l.starts_with('#') && l.contains(needle))
-        .and_then(|l| l.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no step `{needle}` in the build output:\n{log}"));
-    log.lines().any(|l| l == format!("{step} CACHED"))
 }
 
 #[test]

@@ -12,6 +12,8 @@
 //!   the fix adds `COPY pyproject.toml ./` and `pip install --only-deps .` before the sources.
 //! - The same project installed with `uv pip install --system .`: the fix adds
 //!   `COPY pyproject.toml ./` and `uv pip install --system -r pyproject.toml`.
+//! - `WORKDIR /app` + `COPY . /app` + `pip install -r requirements.txt` (PY001): the fix adds
+//!   `COPY requirements.txt /app/` and moves the install before the sources.
 //!
 //! Run by `scripts/test-docker` (base image `pristine-test/python:3.11-slim` from
 //! `scripts/build-python-image`). These builds install from PyPI, so they use
@@ -89,6 +91,25 @@ fn fixed_layering_caches_dependencies(
     manifests_copy: &str,
     dependency_install: &str,
 ) {
+    fixed_layering_caches_dependencies_into(
+        dir,
+        name,
+        install,
+        manifests_copy,
+        dependency_install,
+        "COPY . .",
+    );
+}
+
+/// [`fixed_layering_caches_dependencies`] with the whole-context copy `context_copy`.
+fn fixed_layering_caches_dependencies_into(
+    dir: &Path,
+    name: &str,
+    install: &str,
+    manifests_copy: &str,
+    dependency_install: &str,
+    context_copy: &str,
+) {
     let token = token();
     let app = |version: &str| format!("import six\nprint('{version}', six.__name__)  # {token}\n");
     fs::write(dir.join("app.py"), app("v1")).unwrap();
@@ -114,7 +135,7 @@ fn fixed_layering_caches_dependencies(
             .unwrap_or_else(|| panic!("`{needle}` not in the fixed Dockerfile:\n{text}"))
     };
     assert!(pos(manifests_copy) < pos(dependency_install));
-    assert!(pos(dependency_install) < pos("COPY . ."));
+    assert!(pos(dependency_install) < pos(context_copy));
 
     build(dir, &fixed);
     let out = run(&fixed);
@@ -132,7 +153,7 @@ fn fixed_layering_caches_dependencies(
         "the dependency install was not CACHED after a source-only change:\n{log}"
     );
     assert!(
-        !step_cached(&log, "COPY . ."),
+        !step_cached(&log, context_copy),
         "the source COPY cannot be cached after a source change:\n{log}"
     );
     let out = run(&fixed);
@@ -248,5 +269,31 @@ fn uv_pip_layering_fix_builds_and_caches_the_install_layer() {
         install,
         "COPY pyproject.toml ./",
         "uv pip install --system --no-cache -r pyproject.toml",
+    );
+}
+
+/// The most common real shape: `WORKDIR /app` + `COPY . /app` + `pip install -r
+/// requirements.txt`; the fix copies `requirements.txt` to `/app/` before the install.
+#[test]
+#[ignore = "needs a Docker engine: run by .ci/run via scripts/test-docker"]
+fn pip_requirements_into_workdir_fix_builds_and_caches_the_install_layer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let install = "pip install --no-cache-dir -r requirements.txt";
+    fs::write(
+        dir.join("Dockerfile"),
+        format!(
+            "FROM {IMAGE}\nWORKDIR /app\nCOPY . /app\nRUN {install}\nCMD [\"python\", \"app.py\"]\n"
+        ),
+    )
+    .unwrap();
+    fs::write(dir.join("requirements.txt"), "six==1.17.0\n").unwrap();
+    fixed_layering_caches_dependencies_into(
+        dir,
+        "pip-workdir",
+        install,
+        "COPY requirements.txt /app/",
+        install,
+        "COPY . /app",
     );
 }
