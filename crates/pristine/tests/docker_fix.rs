@@ -49,6 +49,7 @@ fn pristine(dir: &Path, args: &[&str]) -> Output {
 
 /// `docker build --progress=plain`; panics on failure; returns BuildKit's progress output.
 fn build(dir: &Path, tag: &str) -> String {
+    let previous = image_id(tag);
     let out = docker()
         .args(["build", "--progress=plain", "--network=none", "-t", tag])
         .arg(dir)
@@ -57,7 +58,24 @@ fn build(dir: &Path, tag: &str) -> String {
         .expect("docker build");
     let log = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "docker build failed:\n{log}");
+    // A rebuild under the same tag leaves the previous image dangling ([`Images`] removes
+    // tags only): remove it, on this disk every layer is a full copy.
+    if let Some(previous) = previous
+        && image_id(tag).as_ref() != Some(&previous)
+    {
+        let _ = docker().args(["rmi", &previous]).output();
+    }
     log
+}
+
+/// The image id `tag` names, if it exists.
+fn image_id(tag: &str) -> Option<String> {
+    let out = docker()
+        .args(["image", "inspect", "--format", "{{.Id}}", tag])
+        .output()
+        .ok()?;
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    (out.status.success() && !id.is_empty()).then_some(id)
 }
 
 fn run(tag: &str, cmd: &[&str]) -> Output {
