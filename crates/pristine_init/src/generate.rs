@@ -220,15 +220,17 @@ fn builder(out: &mut Out, d: &Detection, options: &Options, base: &str) {
             out.why(format!("builder: Pipenv {PIPENV_VERSION} in its own venv /opt/pipenv; PIPENV_VENV_IN_PROJECT=1 puts the app's environment at /app/.venv"));
             out.line("WORKDIR /app");
             // Pipenv installs with its own vendored pip run by the environment's python
-            // (pipenv/utils/pip.py, get_runnable_pip, 2026.x), so the environment needs no pip;
-            // left to itself it seeds pip and setuptools (9 MB) through virtualenv.
+            // (pipenv/utils/pip.py, get_runnable_pip, 2026.10.3), so the environment needs no
+            // pip; left to itself it seeds pip and setuptools (9 MB) through virtualenv. It takes
+            // a venv as existing only when it has `bin/activate` (pipenv/utils/venv_locator.py,
+            // `exists`), so the activation scripts go after the install.
+            out.line("RUN python -m venv --without-pip /app/.venv");
+            out.why("builder: /app/.venv made beforehand without pip, which Pipenv then uses (its virtualenv would add pip and setuptools, 9 MB); the activation scripts are removed after the install");
+            out.line("COPY Pipfile Pipfile.lock ./");
             out.line(&format!(
-                "RUN python -m venv --without-pip /app/.venv \\\n && {}",
+                "RUN --mount=type=cache,target=/root/.cache/pip \\\n    --mount=type=cache,target=/root/.cache/pipenv \\\n    /opt/pipenv/bin/pipenv install --deploy \\\n && {}",
                 drop_activation("/app/.venv")
             ));
-            out.why("builder: /app/.venv made beforehand without pip and activation scripts, which Pipenv then uses (its virtualenv would add pip and setuptools, 9 MB)");
-            out.line("COPY Pipfile Pipfile.lock ./");
-            out.line("RUN --mount=type=cache,target=/root/.cache/pip \\\n    --mount=type=cache,target=/root/.cache/pipenv \\\n    /opt/pipenv/bin/pipenv install --deploy");
             out.why("builder: `pipenv install --deploy` (fails when Pipfile.lock is out of date) after copying only Pipfile and Pipfile.lock (Pipenv's Docker page)");
         }
         PackageManager::Pdm => {
