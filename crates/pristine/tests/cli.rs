@@ -610,3 +610,136 @@ fn show_settings_config_and_completions() {
         );
     }
 }
+
+/// Every path below `dir` (not following symlinks), relative and `/`-separated.
+fn all_paths(dir: &Path, rel: &str, out: &mut Vec<String>) {
+    let mut names: Vec<_> = fs::read_dir(dir.join(rel))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    for name in names {
+        let path = if rel.is_empty() {
+            name
+        } else {
+            format!("{rel}/{name}")
+        };
+        out.push(path.clone());
+        if fs::symlink_metadata(dir.join(&path)).unwrap().is_dir() {
+            all_paths(dir, &path, out);
+        }
+    }
+}
+
+#[test]
+fn why_agrees_with_list_for_every_path() {
+    // `--why` decides from the path and its ancestors (and walks an excluded directory only
+    // to see whether something below it is sent); `--list` walks everything. They must agree
+    // on every path: sent files are listed, sent directories are listed as `dir/` or hold
+    // listed paths.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    for f in [
+        "Dockerfile",
+        "app/main.py",
+        "app/cache/x.pyc",
+        "drop/keep.md",
+        "drop/sub/keep.md",
+        "drop/sub/x.txt",
+        "drop/only/x.txt",
+        "gone/a/b.txt",
+        "docs/a.md",
+        "docs/b.txt",
+        "x.pyc",
+    ] {
+        let p = root.join(f);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, "x").unwrap();
+    }
+    for d in ["empty", "drop/empty", "gone/empty", "app/empty"] {
+        fs::create_dir_all(root.join(d)).unwrap();
+    }
+    std::os::unix::fs::symlink("app", root.join("link")).unwrap();
+    std::os::unix::fs::symlink("nowhere", root.join("drop/dangling")).unwrap();
+    let mut paths = Vec::new();
+    all_paths(root, "", &mut paths);
+    paths.extend(["missing".to_string(), "drop/missing".to_string()]);
+    for ignore in [
+        "",
+        "drop\n!drop/**/keep.md\ngone\n**/*.pyc\n",
+        "drop\n!drop/keep.md\n",
+        "*\n!app\n",
+        "**\n!**/\n",
+        "drop/sub\n!drop/sub/keep.md\n",
+        "docs\n!docs/*.md\nlink\n*/empty\n!gone/empty\n",
+        "drop/*/\n!drop/only/x.txt\n",
+    ] {
+        fs::write(root.join(".dockerignore"), ignore).unwrap();
+        let (code, listed) = run_bytes(root, &["context", "--list"]);
+        assert_eq!(code, 0, "{ignore:?}");
+        let listed = String::from_utf8(listed).unwrap();
+        let listed: Vec<&str> = listed.lines().collect();
+        for path in &paths {
+            let in_list = listed.iter().any(|l| {
+                *l == path.as_str()
+                    || l.strip_prefix(path.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            });
+            let (code, json) =
+                run_bytes(root, &["context", "--why", path, "--output-format", "json"]);
+            assert_eq!(code, 0, "{ignore:?} {path}");
+            let why: serde_json::Value = serde_json::from_slice(&json).unwrap();
+            let exists = fs::symlink_metadata(root.join(path)).is_ok();
+            assert_eq!(why["exists"], exists, "{ignore:?} {path}");
+            assert_eq!(why["sent"], in_list, "{ignore:?} {path}: {why}");
+        }
+    }
+}
+
+#[test]
+fn why_says_when_a_path_cannot_be_checked() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    // A path that exists but cannot be looked up: `--why` says so, with the OS error, instead
+    // of "does not exist". First a name over PATH_MAX (4 096): std cannot create it by path,
+    // so python3 descends with dir_fd (as adversarial.rs does).
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let status = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import os\nfd = os.open('.', os.O_RDONLY)\nfor _ in range(2100):\n    \
+             os.mkdir('d', dir_fd=fd)\n    n = os.open('d', os.O_RDONLY, dir_fd=fd)\n    \
+             os.close(fd)\n    fd = n\n",
+        )
+        .current_dir(root)
+        .status()
+        .expect("python3");
+    assert!(status.success());
+    let deep = "d/".repeat(2100);
+    let out = run(root, &["context", "--why", &deep]);
+    assert!(
+        out.contains("could not be checked in the context directory (File name too long (os error 36)); if it exists, it would be sent: there is no ignore file"),
+        "{out}"
+    );
+    // A path under a directory this process cannot search (as root: run as `nobody`).
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir(root.join("locked")).unwrap();
+    fs::write(root.join("locked/inside.py"), "x").unwrap();
+    fs::set_permissions(root, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pristine"));
+    cmd.args(["context", "--why", "locked/inside.py"])
+        .current_dir(root);
+    if fs::metadata("/proc/self").unwrap().uid() == 0 {
+        cmd.uid(65534).gid(65534);
+    }
+    let out = cmd.output().expect("run pristine");
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "`locked/inside.py` could not be checked in the context directory (Permission denied (os error 13)); if it exists, it would be sent: there is no ignore file\n",
+        "{out:?}"
+    );
+}

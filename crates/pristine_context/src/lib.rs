@@ -28,8 +28,8 @@
 //! ```
 //!
 //! Main entry points: [`compute`] → [`Context`] (with [`Context::why`]),
-//! [`ContextTree::list`], [`list_sent`] for `--list` alone, and [`explain`] for a `--why`
-//! without a walk.
+//! [`ContextTree::list`], [`list_sent`] for `--list` alone, and [`why`] / [`explain`] for a
+//! `--why` without a full walk.
 
 pub mod discover;
 mod ignore_source;
@@ -260,8 +260,12 @@ fn prepare_matcher(ignore: &mut IgnoreSource) -> Result<Option<PatternMatcher>, 
 pub struct Why {
     /// The path asked about, cleaned, relative to the context root.
     pub path: Vec<u8>,
-    /// Whether it exists in the context directory.
+    /// Whether it exists in the context directory (as the walker sees it: every ancestor a
+    /// directory, not a symlink to one).
     pub exists: bool,
+    /// Why its existence could not be checked (the OS error, e.g. a parent directory this
+    /// process cannot search, or a path longer than `PATH_MAX`); `exists` is then `false`.
+    pub unchecked: Option<String>,
     /// Whether it is a directory (not following symlinks).
     pub is_dir: bool,
     /// Whether BuildKit sends it.
@@ -303,8 +307,11 @@ fn explain_with(
     if clean == b"." {
         clean.clear();
     }
-    let md = std::fs::symlink_metadata(root.join(std::ffi::OsStr::from_bytes(&clean)));
-    let exists = md.is_ok();
+    let (md, unchecked) = match lookup(root, &clean) {
+        Ok(md) => (md, None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let exists = md.is_some();
     let is_dir = md
         .as_ref()
         .map_or(trailing_slash, std::fs::Metadata::is_dir);
@@ -312,6 +319,7 @@ fn explain_with(
         return Ok(Why {
             path: clean,
             exists,
+            unchecked,
             is_dir,
             sent: exists,
             explanation: None,
@@ -340,12 +348,115 @@ fn explain_with(
         sent: exists && !e.excluded(),
         path: clean,
         exists,
+        unchecked,
         is_dir,
         explanation: Some(e),
         deciding_pattern,
         pruned_at,
         sent_as_parent: false,
     })
+}
+
+/// The entry at `rel` (cleaned, relative) as BuildKit's walker would find it: `Ok(None)` when
+/// it does not exist there, also when an ancestor is not a directory (a symlink to one is not
+/// followed: fsutil sends the link, never what is below it); `Err` when the lookup itself
+/// fails (the OS error: an ancestor that cannot be searched, a name over `PATH_MAX`).
+fn lookup(root: &Path, rel: &[u8]) -> std::io::Result<Option<std::fs::Metadata>> {
+    let mut end = 0;
+    loop {
+        let next = rel
+            .get(end..)
+            .and_then(|rest| rest.iter().position(|&c| c == b'/'))
+            .map(|i| end + i);
+        let prefix = rel.get(..next.unwrap_or(rel.len())).unwrap_or(rel);
+        let md = match std::fs::symlink_metadata(root.join(std::ffi::OsStr::from_bytes(prefix))) {
+            Ok(md) => md,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        match next {
+            None => return Ok(Some(md)),
+            Some(_) if !md.is_dir() => return Ok(None),
+            Some(i) => end = i + 1,
+        }
+    }
+}
+
+/// `pristine context --why PATH` (see [`Why`]) without walking the whole context: the
+/// decision for a path only depends on its own and its ancestors' matches
+/// (`MatchesUsingParentResults`, as the walker evaluates them), on what the path is, and — for
+/// an excluded directory the walker enters — on whether anything below it is sent, which walks
+/// that directory alone. Same answer as [`Context::why`] of [`compute`]. `path` gives the path
+/// to explain (relative to the context root, `/`-separated) from the resolved root. `Err` is
+/// what [`compute`] fails with; [`WhyAnswer::why`] holds what [`Context::why`] fails with.
+pub fn why(
+    opts: &ContextOptions,
+    path: impl FnOnce(&Path) -> Vec<u8>,
+) -> Result<WhyAnswer, ContextError> {
+    let root = resolve_root(&opts.context_dir)?;
+    let dockerfile = opts
+        .dockerfile
+        .clone()
+        .unwrap_or_else(|| root.join("Dockerfile"));
+    let mut ignore = ignore_source::select(&root, &dockerfile, &mut Vec::new());
+    let matcher = prepare_matcher(&mut ignore)?;
+    let path = path(&root);
+    if let Some(m) = &matcher
+        && m.patterns()
+            .iter()
+            .any(pristine_ignore::Pattern::is_invalid)
+    {
+        // Go reports a pattern whose regexp does not compile at its first evaluation, on
+        // whichever entry the walk meets first, and BuildKit fails the build: only the walk
+        // knows whether and where that happens.
+        let ctx = compute(opts)?;
+        let why = ctx.why(&path);
+        return Ok(WhyAnswer {
+            root: ctx.root,
+            ignore: ctx.ignore,
+            why,
+        });
+    }
+    let why = explain_with(&root, matcher.as_ref(), &ignore, &path).and_then(|mut why| {
+        if let Some(m) = &matcher
+            && why.exists
+            && !why.sent
+            && why.is_dir
+            && why.pruned_at.is_none()
+            && listing::sends_below(&root, &why.path, m, walk::running_as_root()).map_err(
+                |(index, path)| ContextError::BadPattern {
+                    pattern: m
+                        .patterns()
+                        .get(index)
+                        .map_or(index, pristine_ignore::Pattern::source_index),
+                    path,
+                },
+            )?
+        {
+            why.sent = true;
+            why.sent_as_parent = true;
+        }
+        Ok(why)
+    });
+    Ok(WhyAnswer { root, ignore, why })
+}
+
+/// What [`why`] returns: the answer and what it was computed against.
+#[derive(Debug)]
+pub struct WhyAnswer {
+    /// The context directory with symlinks resolved.
+    pub root: PathBuf,
+    /// The ignore file used.
+    pub ignore: IgnoreSource,
+    /// The answer, or why the pattern evaluation fails (BuildKit then fails the build).
+    pub why: Result<Why, ContextError>,
 }
 
 impl Context {

@@ -181,6 +181,49 @@ pub(crate) fn walk(
     matcher: Option<&PatternMatcher>,
     skip_stat: bool,
 ) -> Result<Walked, (usize, Vec<u8>)> {
+    walk_from(root, &[], &MatchInfo::default(), false, matcher, skip_stat)
+}
+
+/// Whether anything below the excluded directory `dir` (relative to `root`; one the walker
+/// enters, see [`PatternMatcher::may_skip_excluded_dir`]) is sent, which makes BuildKit send
+/// `dir` itself. Walks only that subtree, with the match results its ancestors pass down, so
+/// `--why` need not walk the whole context. `Err` as for [`walk`].
+pub(crate) fn sends_below(
+    root: &Path,
+    dir: &[u8],
+    matcher: &PatternMatcher,
+    skip_stat: bool,
+) -> Result<bool, (usize, Vec<u8>)> {
+    // The walker hands each directory the `MatchInfo` of its own match (fsutil
+    // `filterFS.Walk` keeps a stack of them): replay the ancestors and the directory.
+    let mut info = MatchInfo::default();
+    let mut next = MatchInfo::default();
+    let mut prefix: Vec<u8> = Vec::with_capacity(dir.len());
+    for comp in dir.split(|&c| c == b'/').filter(|c| !c.is_empty()) {
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        prefix.extend_from_slice(comp);
+        matcher
+            .matches_using_parent_results_into(&prefix, &info, &mut next)
+            .map_err(|e| (e.pattern, prefix.clone()))?;
+        std::mem::swap(&mut info, &mut next);
+    }
+    let abs = root.join(std::ffi::OsStr::from_bytes(&prefix));
+    let (nodes, _) = walk_from(&abs, &prefix, &info, true, Some(matcher), skip_stat)?;
+    Ok(nodes.first().is_some_and(|n| n.sends))
+}
+
+/// Walks the directory `abs` (relative path `rel`, `info` = its own match results, `excluded`
+/// = it was excluded) as directory number 0.
+fn walk_from(
+    abs: &Path,
+    rel: &[u8],
+    info: &MatchInfo,
+    excluded: bool,
+    matcher: Option<&PatternMatcher>,
+    skip_stat: bool,
+) -> Result<Walked, (usize, Vec<u8>)> {
     let sh = Shared {
         matcher,
         skip_stat,
@@ -189,7 +232,7 @@ pub(crate) fn walk(
         out: Mutex::new(Out::default()),
     };
     rayon::scope(|s| {
-        walk_dir(s, &sh, 0, &[], root, &MatchInfo::default(), false);
+        walk_dir(s, &sh, 0, rel, abs, info, excluded);
     });
     let out = sh
         .out

@@ -35,27 +35,15 @@ pub(crate) fn context(args: &ContextArgs) -> Result<Outcome> {
     if args.list {
         return list(args, &opts);
     }
+    if let Some(path) = &args.why {
+        return why(args, &opts, path);
+    }
     let ctx = match pristine_context::compute(&opts) {
         Ok(ctx) => ctx,
         Err(err) => return Ok(report_context_error(&opts, &err)),
     };
     let fatal = ctx.tree.fatal_issues().count() > 0;
     let mut stdout = std::io::stdout().lock();
-
-    if let Some(path) = &args.why {
-        let rel = relative_to_root(path, &ctx.root);
-        let why = ctx
-            .why(&rel)
-            .map_err(|err| anyhow::anyhow!("Docker would fail the build: {err}"))?;
-        match args.output_format {
-            TextOrJson::Text => writeln!(stdout, "{}", why_text(&ctx, &why))?,
-            TextOrJson::Json => {
-                serde_json::to_writer_pretty(&mut stdout, &WhyJson::new(&ctx, &why))?;
-                writeln!(stdout)?;
-            }
-        }
-        return Ok(Outcome::Clean);
-    }
 
     match args.output_format {
         TextOrJson::Text => summary_text(&mut stdout, &ctx, args.top)?,
@@ -71,6 +59,26 @@ pub(crate) fn context(args: &ContextArgs) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// `pristine context --why PATH`, from [`pristine_context::why`] (no walk of the whole context).
+fn why(args: &ContextArgs, opts: &ContextOptions, path: &Path) -> Result<Outcome> {
+    let answer = match pristine_context::why(opts, |root| relative_to_root(path, root)) {
+        Ok(answer) => answer,
+        Err(err) => return Ok(report_context_error(opts, &err)),
+    };
+    let why = answer
+        .why
+        .map_err(|err| anyhow::anyhow!("Docker would fail the build: {err}"))?;
+    let mut stdout = std::io::stdout().lock();
+    match args.output_format {
+        TextOrJson::Text => writeln!(stdout, "{}", why_text(&answer.ignore, &answer.root, &why))?,
+        TextOrJson::Json => {
+            serde_json::to_writer_pretty(&mut stdout, &WhyJson::new(&answer.ignore, &why))?;
+            writeln!(stdout)?;
+        }
+    }
+    Ok(Outcome::Clean)
 }
 
 /// `pristine context --list`: the sent paths, streamed from the listing walk (no tree of
@@ -154,9 +162,13 @@ fn lossy(bytes: &[u8]) -> String {
 }
 
 fn ignore_name(ctx: &Context) -> String {
-    match (&ctx.ignore.kind, &ctx.ignore.path) {
+    ignore_file_name(&ctx.ignore, &ctx.root)
+}
+
+fn ignore_file_name(ignore: &IgnoreSource, root: &Path) -> String {
+    match (&ignore.kind, &ignore.path) {
         (IgnoreFileKind::None, _) | (_, None) => "no ignore file".to_string(),
-        (_, Some(path)) => display_relative(path, &ctx.root),
+        (_, Some(path)) => display_relative(path, root),
     }
 }
 
@@ -179,15 +191,19 @@ fn pattern_label(ignore: &IgnoreSource, index: usize) -> String {
     }
 }
 
-fn why_text(ctx: &Context, why: &Why) -> String {
+fn why_text(ignore_source: &IgnoreSource, root: &Path, why: &Why) -> String {
     let path = lossy(&why.path);
     let path = if why.is_dir && !path.ends_with('/') {
         format!("{path}/")
     } else {
         path
     };
-    let ignore = ignore_name(ctx);
-    let mut text = if !why.exists {
+    let ignore = ignore_file_name(ignore_source, root);
+    let mut text = if let Some(error) = &why.unchecked {
+        format!(
+            "`{path}` could not be checked in the context directory ({error}); if it exists, it would be"
+        )
+    } else if !why.exists {
         format!("`{path}` does not exist in the context directory; if it did, it would be")
     } else if why.sent {
         format!("`{path}` is sent")
@@ -199,7 +215,7 @@ fn why_text(ctx: &Context, why: &Why) -> String {
             let _ = write!(
                 text,
                 ", because something below it is re-included (it is excluded by {ignore} {})",
-                pattern_label(&ctx.ignore, index)
+                pattern_label(ignore_source, index)
             );
         }
         (Some(index), true) => {
@@ -207,7 +223,7 @@ fn why_text(ctx: &Context, why: &Why) -> String {
                 text,
                 "{} re-included by {ignore} {}",
                 if why.exists { ":" } else { "" },
-                pattern_label(&ctx.ignore, index)
+                pattern_label(ignore_source, index)
             );
         }
         (Some(index), false) => {
@@ -215,7 +231,7 @@ fn why_text(ctx: &Context, why: &Why) -> String {
                 text,
                 "{} by {ignore} {}",
                 if why.exists { "" } else { " excluded" },
-                pattern_label(&ctx.ignore, index)
+                pattern_label(ignore_source, index)
             );
             if let Some(dir) = &why.pruned_at
                 && dir != &why.path
@@ -232,7 +248,7 @@ fn why_text(ctx: &Context, why: &Why) -> String {
             if !why.exists {
                 text.push_str(" sent");
             }
-            if ctx.ignore.kind == IgnoreFileKind::None {
+            if ignore_source.kind == IgnoreFileKind::None {
                 text.push_str(": there is no ignore file");
             } else {
                 let _ = write!(text, ": no pattern in {ignore} matches it");
@@ -246,6 +262,9 @@ fn why_text(ctx: &Context, why: &Why) -> String {
 struct WhyJson {
     path: String,
     exists: bool,
+    /// Why `exists` could not be checked (the OS error); absent when it could.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unchecked: Option<String>,
     is_dir: bool,
     sent: bool,
     ignore_file: Option<String>,
@@ -272,16 +291,17 @@ impl PatternJson {
 }
 
 impl WhyJson {
-    fn new(ctx: &Context, why: &Why) -> Self {
+    fn new(ignore: &IgnoreSource, why: &Why) -> Self {
         Self {
             path: lossy(&why.path),
             exists: why.exists,
+            unchecked: why.unchecked.clone(),
             is_dir: why.is_dir,
             sent: why.sent,
-            ignore_file: ctx.ignore.path.as_ref().map(|p| p.display().to_string()),
+            ignore_file: ignore.path.as_ref().map(|p| p.display().to_string()),
             pattern: why
                 .deciding_pattern
-                .and_then(|i| PatternJson::new(&ctx.ignore, i)),
+                .and_then(|i| PatternJson::new(ignore, i)),
             pruned_at: why.pruned_at.as_deref().map(lossy),
             sent_as_parent: why.sent_as_parent,
         }
