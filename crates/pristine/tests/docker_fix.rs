@@ -23,7 +23,9 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::{BASE_IMAGE as IMAGE, Images, copy_tree, docker, fixtures, pristine_bin, step_cached};
+use common::{
+    BASE_IMAGE as IMAGE, Images, copy_tree, docker, fixtures, image_id, pristine_bin, step_cached,
+};
 
 const SITE: &str = ".venv/lib/python3.11/site-packages";
 
@@ -66,16 +68,6 @@ fn build(dir: &Path, tag: &str) -> String {
         let _ = docker().args(["rmi", &previous]).output();
     }
     log
-}
-
-/// The image id `tag` names, if it exists.
-fn image_id(tag: &str) -> Option<String> {
-    let out = docker()
-        .args(["image", "inspect", "--format", "{{.Id}}", tag])
-        .output()
-        .ok()?;
-    let id = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    (out.status.success() && !id.is_empty()).then_some(id)
 }
 
 fn run(tag: &str, cmd: &[&str]) -> Output {

@@ -26,7 +26,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use common::{BASE_IMAGE as IMAGE, Images, docker, pristine_bin, step_cached};
+use common::{BASE_IMAGE as IMAGE, Images, docker, image_id, pristine_bin, step_cached};
 
 fn pristine(dir: &Path, args: &[&str]) -> Output {
     let out = common::pristine()
@@ -68,16 +68,6 @@ fn build(dir: &Path, tag: &str) -> String {
         let _ = docker().args(["rmi", &previous]).output();
     }
     log
-}
-
-/// The image id `tag` names, if it exists.
-fn image_id(tag: &str) -> Option<String> {
-    let out = docker()
-        .args(["image", "inspect", "--format", "{{.Id}}", tag])
-        .output()
-        .ok()?;
-    let id = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    (out.status.success() && !id.is_empty()).then_some(id)
 }
 
 fn run(tag: &str) -> Output {

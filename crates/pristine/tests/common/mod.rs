@@ -71,6 +71,17 @@ impl Drop for Images {
     }
 }
 
+/// The image id `tag` names, if it exists (a rebuild under the same tag leaves the previous
+/// id dangling: the suites remove it).
+pub(crate) fn image_id(tag: &str) -> Option<String> {
+    let out = docker()
+        .args(["image", "inspect", "--format", "{{.Id}}", tag])
+        .output()
+        .ok()?;
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    (out.status.success() && !id.is_empty()).then_some(id)
+}
+
 /// BuildKit's plain progress: whether the step whose line contains `needle` was `CACHED`.
 pub(crate) fn step_cached(log: &str, needle: &str) -> bool {
     let step = log
