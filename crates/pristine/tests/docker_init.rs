@@ -379,7 +379,7 @@ fn run_case(case: &Case) {
     let tag = format!("pristine-test/init-{}:latest", case.project);
     let naive_tag = format!("pristine-test/init-{}-naive:latest", case.project);
     let name = format!("pristine-init-{}", case.project);
-    let _cleanup = Cleanup(vec![
+    let mut cleanup = Cleanup(vec![
         vec!["rm".into(), "-f".into(), name.clone()],
         vec!["rmi".into(), "-f".into(), tag.clone(), naive_tag.clone()],
     ]);
@@ -392,6 +392,16 @@ fn run_case(case: &Case) {
         "docker build",
     );
     let first_build = t_build.elapsed();
+    // The rebuild below takes the tag; the first image would be left dangling.
+    let first_image = run_ok(
+        docker().args(["image", "inspect", "-f", "{{.Id}}", &tag]),
+        "docker image inspect",
+    );
+    cleanup.0.push(vec![
+        "rmi".into(),
+        "-f".into(),
+        first_image.trim().to_owned(),
+    ]);
     run_and_probe(&tag, &name, case.port, case.answer.unwrap_or(case.message));
 
     // A source-only change: the dependency layer must come from the cache.
