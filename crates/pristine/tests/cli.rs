@@ -743,3 +743,68 @@ fn why_says_when_a_path_cannot_be_checked() {
         "{out:?}"
     );
 }
+
+#[test]
+fn special_files_and_a_fifo_ignore_file_are_worded_for_what_is_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::write(root.join("Dockerfile"), "FROM scratch\nCOPY . /\n").unwrap();
+    for fifo in ["fifo", ".dockerignore"] {
+        let status = Command::new("mkfifo")
+            .arg(root.join(fifo))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    // `.dockerignore` is a FIFO: BuildKit reads no patterns from it; DI002 says what it is
+    // instead of "there is no `.dockerignore`".
+    let out = run(root, &["check", "--output-format", "full"]);
+    assert!(
+        out.contains(
+            "warning[DI002]: `.dockerignore` is a named pipe, not a regular file, so BuildKit reads no patterns from it: all of `./` (1 file, 22 B) is sent to the builder"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("help: replace `.dockerignore` (a named pipe) with a regular file"),
+        "{out}"
+    );
+    assert!(
+        out.contains("help: replace `.dockerignore` with a regular file\n"),
+        "{out}"
+    );
+    // No ignore file: CX002 says to create one (was "Add `fifo` to no ignore file").
+    assert!(
+        out.contains("help: create a `.dockerignore` with `fifo`\n"),
+        "{out}"
+    );
+    fs::remove_file(root.join(".dockerignore")).unwrap();
+    let out = run(root, &["check", "--output-format", "full"]);
+    assert!(
+        out.contains("warning[DI002]: there is no `.dockerignore`: all of `./` (1 file, 22 B)"),
+        "{out}"
+    );
+    fs::write(root.join(".dockerignore"), "x\n").unwrap();
+    let out = run(root, &["check", "--output-format", "full"]);
+    assert!(
+        out.contains("help: add `fifo` to `.dockerignore`\n"),
+        "{out}"
+    );
+    // The summary counts in the right number.
+    let out = run(root, &["context"]);
+    assert!(
+        out.contains("Ignore file:   .dockerignore (1 pattern)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Sent:          2 files, 24 B (3 entries)\n"),
+        "{out}"
+    );
+    fs::write(root.join(".dockerignore"), "fifo\nDockerfile\n").unwrap();
+    let out = run(root, &["context"]);
+    assert!(
+        out.contains("Sent:          1 file, 16 B (1 entry)\n"),
+        "{out}"
+    );
+    assert!(out.contains(" 1 file   line 2: `Dockerfile`\n"), "{out}");
+}

@@ -97,23 +97,49 @@ fn components(p: &Path) -> Vec<OsString> {
         .collect()
 }
 
+/// Why an existing ignore file is not used: the message, and what it is when it is not a
+/// regular file.
+type Unusable = (String, Option<&'static str>);
+
 /// Reads `root/name` the way BuildKit's `FollowPaths` local source does.
-/// `Err` carries the reason it is unusable (for an info issue).
-fn read_in_root(root: &Path, name: &Path) -> Result<(PathBuf, Vec<u8>), Option<String>> {
+/// `Err` carries the reason it is unusable (for an info issue), `Err(None)` = missing.
+fn read_in_root(root: &Path, name: &Path) -> Result<(PathBuf, Vec<u8>), Option<Unusable>> {
     let direct = root.join(name);
     if std::fs::symlink_metadata(&direct).is_err() {
         return Err(None); // missing
     }
     let resolved = resolve_in_root(root, name)
-        .ok_or_else(|| Some(String::from("too many levels of symbolic links")))?;
-    let md =
-        std::fs::metadata(&resolved).map_err(|e| Some(format!("{}: {e}", resolved.display())))?;
+        .ok_or_else(|| Some((String::from("too many levels of symbolic links"), None)))?;
+    let md = std::fs::metadata(&resolved)
+        .map_err(|e| Some((format!("{}: {e}", resolved.display()), None)))?;
     if !md.is_file() {
-        return Err(Some(format!("{}: not a regular file", resolved.display())));
+        let what = file_type_name(md.file_type());
+        return Err(Some((
+            format!("{}: {what}, not a regular file", resolved.display()),
+            Some(what),
+        )));
     }
-    let bytes =
-        std::fs::read(&resolved).map_err(|e| Some(format!("{}: {e}", resolved.display())))?;
+    let bytes = std::fs::read(&resolved)
+        .map_err(|e| Some((format!("{}: {e}", resolved.display()), None)))?;
     Ok((resolved, bytes))
+}
+
+/// What a non-regular file is, with its article.
+fn file_type_name(t: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a named pipe"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else {
+        "a special file"
+    }
 }
 
 /// Picks the ignore file for a build of `context_root` with `dockerfile`.
@@ -159,9 +185,12 @@ pub(crate) fn select(
                 // A missing per-Dockerfile file is the normal case: say nothing.
                 let issue_path = path.as_os_str().as_bytes().to_vec();
                 match reason {
-                    Some(message) => issues.push(Issue::new(
+                    Some((message, not_a_file)) => issues.push(Issue::new(
                         issue_path,
-                        IssueKind::IgnoreFileUnusable { message },
+                        IssueKind::IgnoreFileUnusable {
+                            message,
+                            not_a_file,
+                        },
                     )),
                     None if kind == IgnoreFileKind::ContextRoot => {
                         issues.push(Issue::new(issue_path, IssueKind::IgnoreFileMissing));

@@ -84,6 +84,10 @@ pub enum IssueKind {
     IgnoreFileUnusable {
         /// The I/O error or reason.
         message: String,
+        /// What it is when it exists but is not a regular file (`a named pipe`,
+        /// `a directory`, …), for messages that say so.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        not_a_file: Option<&'static str>,
     },
     /// A directory could not be read. BuildKit fails the build, unless the
     /// directory is excluded and the error is EPERM/EACCES (then ignored).

@@ -308,6 +308,11 @@ impl WhyJson {
     }
 }
 
+/// `1 file`, `2 files`: the summary's counts in the right number.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Human-readable byte count with binary units (`1.2 GiB`).
 fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -367,7 +372,7 @@ fn largest_files(ctx: &Context, top: usize) -> Vec<(&[u8], u64)> {
 fn summary_text(out: &mut dyn Write, ctx: &Context, top: usize) -> Result<()> {
     let stats = &ctx.tree.stats;
     writeln!(out, "Build context: {}", ctx.root.display())?;
-    let patterns = ctx.ignore.file.patterns.len();
+    let patterns = u64::try_from(ctx.ignore.file.patterns.len()).unwrap_or(u64::MAX);
     writeln!(
         out,
         "Ignore file:   {}{}",
@@ -375,23 +380,28 @@ fn summary_text(out: &mut dyn Write, ctx: &Context, top: usize) -> Result<()> {
         match ctx.ignore.kind {
             IgnoreFileKind::None => String::new(),
             IgnoreFileKind::PerDockerfile => {
-                format!(" ({patterns} patterns, per-Dockerfile: replaces `.dockerignore`)")
+                format!(
+                    " ({}, per-Dockerfile: replaces `.dockerignore`)",
+                    plural(patterns, "pattern", "patterns")
+                )
             }
-            IgnoreFileKind::ContextRoot => format!(" ({patterns} patterns)"),
+            IgnoreFileKind::ContextRoot => {
+                format!(" ({})", plural(patterns, "pattern", "patterns"))
+            }
         }
     )?;
     writeln!(
         out,
-        "Sent:          {} files, {} ({} entries)",
-        stats.files_sent,
+        "Sent:          {}, {} ({})",
+        plural(stats.files_sent, "file", "files"),
         human_bytes(stats.bytes_sent),
-        stats.entries_sent
+        plural(stats.entries_sent, "entry", "entries")
     )?;
     if stats.files_excluded > 0 || !stats.by_pattern.is_empty() {
         writeln!(
             out,
-            "Excluded:      {} files, {}",
-            stats.files_excluded,
+            "Excluded:      {}, {}",
+            plural(stats.files_excluded, "file", "files"),
             human_bytes(stats.bytes_excluded)
         )?;
     }
@@ -402,9 +412,10 @@ fn summary_text(out: &mut dyn Write, ctx: &Context, top: usize) -> Result<()> {
         for d in dirs {
             writeln!(
                 out,
-                "  {:>10}  {:>8} files  {}/",
+                "  {:>10}  {:>8} {:<5}  {}/",
                 human_bytes(d.bytes),
                 d.files,
+                if d.files == 1 { "file" } else { "files" },
                 lossy(&d.path)
             )?;
         }
@@ -421,9 +432,10 @@ fn summary_text(out: &mut dyn Write, ctx: &Context, top: usize) -> Result<()> {
         for saving in &stats.by_pattern {
             writeln!(
                 out,
-                "  {:>10}  {:>8} files  {}",
+                "  {:>10}  {:>8} {:<5}  {}",
                 human_bytes(saving.bytes),
                 saving.files,
+                if saving.files == 1 { "file" } else { "files" },
                 pattern_label(&ctx.ignore, saving.pattern)
             )?;
         }
@@ -500,7 +512,7 @@ fn issue_message(issue: &Issue) -> Option<String> {
     let path = lossy(&issue.path);
     Some(match &issue.kind {
         IssueKind::IgnoreFileMissing => return None,
-        IssueKind::IgnoreFileUnusable { message } => {
+        IssueKind::IgnoreFileUnusable { message, .. } => {
             format!("ignore file `{path}` is not used: {message}")
         }
         IssueKind::UnreadableDir { message } => {
@@ -631,11 +643,7 @@ pub(crate) fn context_diagnostics(
                         file,
                     )
                     .with_subject_path(context_path(&entry.path))
-                    .with_help(format!(
-                        "Add `{}` to {}",
-                        lossy(&entry.path),
-                        ignore_name(&ctx)
-                    )),
+                    .with_help(special_file_help(&ctx, &entry.path)),
             );
         }
     }
@@ -644,6 +652,19 @@ pub(crate) fn context_diagnostics(
         Rule::from_code_or_name(d.rule.code).is_some_and(|rule| settings.rules.contains(rule))
     });
     Ok(diagnostics)
+}
+
+/// CX002's help, worded like the linter's context findings (`ContextChecker::report_finding`):
+/// add the path to the ignore file, or create one when there is none.
+fn special_file_help(ctx: &Context, path: &[u8]) -> String {
+    if path == b".dockerignore" {
+        // The ignore file itself: BuildKit reads no patterns from a FIFO or socket.
+        "replace `.dockerignore` with a regular file".to_string()
+    } else if ctx.ignore.kind == IgnoreFileKind::None {
+        format!("create a `.dockerignore` with `{}`", lossy(path))
+    } else {
+        format!("add `{}` to `{}`", lossy(path), ignore_name(ctx))
+    }
 }
 
 /// Reads context files for the linter's content rules: only regular files, never more than

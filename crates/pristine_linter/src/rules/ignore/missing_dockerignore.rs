@@ -1,4 +1,4 @@
-use pristine_context::IgnoreFileKind;
+use pristine_context::{IgnoreFileKind, IssueKind};
 use pristine_diagnostics::Severity;
 
 use crate::Rule;
@@ -61,8 +61,37 @@ pub(crate) fn missing_dockerignore(checker: &mut ContextChecker) {
     }
     let stats = &checker.facts.context.tree.stats;
     let dir = checker.shown(b"", true);
+    // An ignore file that exists but is a FIFO, a directory, … : BuildKit reads no patterns
+    // from it (see `pristine_context::IgnoreSource`); "there is no `.dockerignore`" would
+    // contradict what the user sees.
+    let not_a_file = checker
+        .facts
+        .context
+        .tree
+        .issues
+        .iter()
+        .find_map(|issue| match &issue.kind {
+            IssueKind::IgnoreFileUnusable {
+                not_a_file: Some(what),
+                ..
+            } => {
+                let name = issue
+                    .path
+                    .rsplit(|&c| c == b'/')
+                    .next()
+                    .unwrap_or(&issue.path);
+                Some((String::from_utf8_lossy(name).into_owned(), *what))
+            }
+            _ => None,
+        });
+    let why = match &not_a_file {
+        Some((name, what)) => {
+            format!("`{name}` is {what}, not a regular file, so BuildKit reads no patterns from it")
+        }
+        None => "there is no `.dockerignore`".to_string(),
+    };
     let mut message = format!(
-        "there is no `.dockerignore`: all of `{dir}` ({}, {}) is sent to the builder",
+        "{why}: all of `{dir}` ({}, {}) is sent to the builder",
         count(stats.files_sent, "file"),
         human_bytes(stats.bytes_sent)
     );
@@ -72,9 +101,15 @@ pub(crate) fn missing_dockerignore(checker: &mut ContextChecker) {
     let mut d = checker
         .ignore_diagnostic(Rule::MissingDockerignore, message, None)
         .with_subject_path(checker.shown(b".dockerignore", false))
-        .with_help(
-            "create a `.dockerignore` that excludes virtualenvs, caches, `.git` and secrets",
-        );
+        .with_help(match &not_a_file {
+            Some((name, what)) => format!(
+                "replace `{name}` ({what}) with a regular file that excludes virtualenvs, caches, `.git` and secrets"
+            ),
+            None => {
+                "create a `.dockerignore` that excludes virtualenvs, caches, `.git` and secrets"
+                    .to_string()
+            }
+        });
     if checker.contaminated {
         d.severity = Severity::Error;
     }
