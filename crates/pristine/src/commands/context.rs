@@ -673,33 +673,39 @@ pub(crate) struct FsContent {
     pub(crate) root: PathBuf,
 }
 
+impl FsContent {
+    /// Opens the context file `path` if it is a regular file, with its size. One `open` and
+    /// one `fstat` instead of `lstat` + `open` (issue #4): `O_NOFOLLOW` refuses a symlink
+    /// (ELOOP), `O_NONBLOCK` makes opening a FIFO return at once instead of waiting for a
+    /// writer, and the `fstat` of the opened descriptor decides — so a file replaced by a
+    /// FIFO or a symlink between the walk and here is never read or followed.
+    fn open_regular(&self, path: &[u8]) -> Option<(std::fs::File, u64)> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let full = self.root.join(std::ffi::OsStr::from_bytes(path));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(full)
+            .ok()?;
+        let md = file.metadata().ok()?;
+        md.is_file().then_some((file, md.len()))
+    }
+}
+
 impl pristine_linter::ContentSource for FsContent {
     fn head(&self, path: &[u8], max: usize) -> Option<Vec<u8>> {
         use std::io::Read;
-        let full = self.root.join(std::ffi::OsStr::from_bytes(path));
-        let md = std::fs::symlink_metadata(&full).ok()?;
-        if !md.is_file() {
-            return None;
-        }
+        let (file, len) = self.open_regular(path)?;
         // Sized to the file: one read, no regrowing.
-        let expected = usize::try_from(md.len()).unwrap_or(usize::MAX).min(max);
+        let expected = usize::try_from(len).unwrap_or(usize::MAX).min(max);
         let mut out = Vec::with_capacity(expected);
-        std::fs::File::open(&full)
-            .ok()?
-            .take(max as u64)
-            .read_to_end(&mut out)
-            .ok()?;
+        file.take(max as u64).read_to_end(&mut out).ok()?;
         Some(out)
     }
 
     fn binary_info(&self, path: &[u8]) -> Option<pristine_binary::BinaryInfo> {
-        let full = self.root.join(std::ffi::OsStr::from_bytes(path));
-        let md = std::fs::symlink_metadata(&full).ok()?;
-        if !md.is_file() {
-            return None;
-        }
-        let file = std::fs::File::open(&full).ok()?;
-        let reader = PrefetchedFile::new(file, md.len())?;
+        let (file, len) = self.open_regular(path)?;
+        let reader = PrefetchedFile::new(file, len)?;
         // Not a native binary (most candidates): decided from the first block alone.
         pristine_binary::sniff(reader.first_block())?;
         pristine_binary::inspect(&pristine_binary::ReadCache::new(reader)).ok()
@@ -933,5 +939,32 @@ mod tests {
         assert_eq!(content.binary_info(b"text.so"), None);
         assert_eq!(content.binary_info(b"short.so"), None);
         assert_eq!(content.binary_info(b"missing.so"), None);
+    }
+
+    /// Only regular files are read, decided on the opened descriptor: a symlink (even to a
+    /// regular file) is not followed, a FIFO without a writer does not block the open, a
+    /// directory is refused.
+    #[test]
+    fn only_regular_files_are_opened() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::write(root.join("real.py"), b"print(1)\n").unwrap();
+        std::os::unix::fs::symlink("real.py", root.join("link.py")).unwrap();
+        std::fs::create_dir(root.join("dir.so")).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(root.join("fifo.so"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let content = FsContent {
+            root: root.to_path_buf(),
+        };
+        assert_eq!(content.head(b"real.py", 5).as_deref(), Some(&b"print"[..]));
+        assert_eq!(content.head(b"link.py", 5), None);
+        assert_eq!(content.head(b"dir.so", 5), None);
+        // Without O_NONBLOCK this open would wait forever for a writer.
+        assert_eq!(content.head(b"fifo.so", 5), None);
+        assert_eq!(content.binary_info(b"fifo.so"), None);
+        assert_eq!(content.binary_info(b"link.py"), None);
     }
 }
