@@ -378,6 +378,22 @@ impl Rule {
         })
     }
 
+    /// Looks a rule up by its exact code (`DF001`), as a diagnostic carries it: a map built
+    /// once, where [`Rule::from_code_or_name`] scans every rule (it ran per finding).
+    pub fn from_code(code: &str) -> Option<Rule> {
+        static BY_CODE: std::sync::OnceLock<std::collections::HashMap<&'static str, Rule>> =
+            std::sync::OnceLock::new();
+        BY_CODE
+            .get_or_init(|| {
+                Rule::ALL
+                    .iter()
+                    .map(|rule| (rule.meta().code, *rule))
+                    .collect()
+            })
+            .get(code)
+            .copied()
+    }
+
     /// A diagnostic of this rule with its default severity.
     pub fn diagnostic(self, message: impl Into<String>, file: impl Into<PathBuf>) -> Diagnostic {
         let meta = self.meta();
@@ -389,6 +405,20 @@ impl Rule {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn from_code_finds_every_rule_by_its_exact_code_only() {
+        for rule in Rule::ALL.iter().copied() {
+            let meta = rule.meta();
+            assert_eq!(Rule::from_code(meta.code), Some(rule));
+            assert_eq!(
+                Rule::from_code(meta.code),
+                Rule::from_code_or_name(meta.code)
+            );
+            assert_eq!(Rule::from_code(meta.name), None);
+        }
+        assert_eq!(Rule::from_code("df001"), None);
+    }
 
     #[test]
     fn codes_and_names_are_unique_and_well_formed() {

@@ -126,7 +126,7 @@ impl LinterSettings {
         diagnostics
             .into_iter()
             .filter_map(|mut diagnostic| {
-                let rule = Rule::from_code_or_name(diagnostic.rule.code)?;
+                let rule = Rule::from_code(diagnostic.rule.code)?;
                 if self.ignored_for_file(rule, &diagnostic.file) {
                     return None;
                 }
