@@ -206,6 +206,11 @@ impl Suppressions {
             else {
                 continue;
             };
+            // Every suppression comment below (own-line or trailing) starts at a `#`: a line
+            // without one is skipped with a single memchr instead of the `rfind`s.
+            if !line.as_bytes().contains(&b'#') {
+                continue;
+            }
             let base = usize::from(line_range.start());
             let row = u32::try_from(line_no + 1).unwrap_or(u32::MAX);
             let trimmed = line.trim_start();
