@@ -80,6 +80,18 @@ pub(crate) fn render(
     }
 }
 
+/// Standard output for a report: one `BufWriter` over the locked stdout, so the report is
+/// written in a few large `write`s (the line-buffered `Stdout` wrote once per line), under an
+/// `AutoStream` with the choice `anstream::stdout()` makes (the global `--color` choice,
+/// `NO_COLOR`/`CLICOLOR_FORCE`, whether stdout is a terminal: anstream 1.0 `auto.rs`
+/// `choice`). The caller flushes; a write error surfaces there, not when dropped.
+pub(crate) fn buffered_stdout() -> anstream::AutoStream<Box<dyn Write>> {
+    let stdout = io::stdout();
+    let choice = anstream::AutoStream::choice(&stdout);
+    let buffered: Box<dyn Write> = Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()));
+    anstream::AutoStream::new(buffered, choice)
+}
+
 /// The documentation page of a rule (the repository's docs; there is no website).
 pub(crate) fn rule_url(name: &str) -> String {
     format!("https://github.com/pristine-dev/pristine/blob/main/docs/rules/{name}.md")

@@ -311,10 +311,10 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
     }
 
     let mut diagnostics = apply_settings(diagnostics, &settings, &sources, &seen_dockerfiles);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort_diagnostics(&mut diagnostics);
     diagnostics.dedup();
     let format = settings.output_format.unwrap_or(OutputFormat::Full);
-    let mut stdout = anstream::stdout().lock();
+    let mut stdout = render::buffered_stdout();
     if args.statistics {
         statistics(&mut stdout, format, &diagnostics)?;
     } else {
@@ -365,16 +365,19 @@ fn apply_settings(
     diagnostics
         .into_iter()
         .filter_map(|mut diagnostic| {
-            let Some(rule) = Rule::from_code_or_name(diagnostic.rule.code) else {
+            let Some(rule) = Rule::from_code(diagnostic.rule.code) else {
                 return Some(diagnostic);
             };
             if !settings.linter.rules.contains(rule) {
                 return None;
             }
-            let absolute =
-                std::path::absolute(&diagnostic.file).unwrap_or_else(|_| diagnostic.file.clone());
-            if settings.linter.ignored_for_file(rule, &absolute) {
-                return None;
+            // `std::path::absolute` reads the working directory: only when a pattern needs it.
+            if !settings.linter.per_file_ignores.is_empty() {
+                let absolute = std::path::absolute(&diagnostic.file)
+                    .unwrap_or_else(|_| diagnostic.file.clone());
+                if settings.linter.ignored_for_file(rule, &absolute) {
+                    return None;
+                }
             }
             if !matches!(rule.meta().family, Family::Dockerfile | Family::Python)
                 && dockerfiles.contains(&diagnostic.file)
@@ -395,6 +398,37 @@ fn apply_settings(
             Some(diagnostic)
         })
         .collect()
+}
+
+/// Sorts findings by [`Diagnostic::sort_key`] (file, start, code, subject) in the same order as
+/// comparing the keys, but ranks the distinct files once: `Path`'s `Ord` compares component by
+/// component, which dominated the sort when it ran for every pair of findings.
+fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    // `Path`'s `Hash` and `Eq` agree with its `Ord` (all by components), so equal ranks mean
+    // equal paths under the old comparison and the stable sort keeps the same order.
+    let mut files: Vec<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
+    files.sort_unstable();
+    files.dedup();
+    let rank: HashMap<PathBuf, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, path)| (path.to_path_buf(), i))
+        .collect();
+    let mut keyed: Vec<(usize, usize)> = diagnostics
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (rank.get(&d.file).copied().unwrap_or(usize::MAX), i))
+        .collect();
+    keyed.sort_by(|&(rank_a, a), &(rank_b, b)| {
+        let (_, start_a, code_a, subject_a) = diagnostics[a].sort_key();
+        let (_, start_b, code_b, subject_b) = diagnostics[b].sort_key();
+        rank_a
+            .cmp(&rank_b)
+            .then_with(|| (start_a, code_a, subject_a).cmp(&(start_b, code_b, subject_b)))
+    });
+    // Move every finding to its place (each index appears once, so every `take` succeeds).
+    let mut slots: Vec<Option<Diagnostic>> = diagnostics.drain(..).map(Some).collect();
+    diagnostics.extend(keyed.into_iter().filter_map(|(_, i)| slots[i].take()));
 }
 
 /// `--statistics`: findings per rule, most frequent first.
@@ -447,5 +481,50 @@ fn command_line_build(args: &CheckArgs, file: &Path) -> Build {
             .collect(),
         platforms: args.platform.clone(),
         source: BuildSource::CommandLine,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pristine_diagnostics::{TextRange, TextSize};
+
+    use super::*;
+
+    /// The ranked sort gives exactly the order of comparing `sort_key`s, including paths whose
+    /// byte order differs from their component order (`a/b` < `a.b` by components) and paths
+    /// that are equal by components but not by bytes (`a//b`, `a/b`), whose findings keep
+    /// their relative order (stable sort).
+    #[test]
+    fn sort_diagnostics_matches_the_sort_key_order() {
+        let files = [
+            "a.b", "a/b", "a//b", "./a", "a", "a-b/c", "a/b/c", "b", "a/b/",
+        ];
+        let rules = [Rule::ALL[0], Rule::ALL[1], Rule::ALL[2]];
+        let mut diagnostics = Vec::new();
+        let mut n = 0u32;
+        for round in 0..3u32 {
+            for (i, file) in files.iter().enumerate() {
+                for (j, rule) in rules.iter().enumerate() {
+                    n += 1;
+                    let mut d = rule.diagnostic(format!("finding {n}"), *file);
+                    if (i + j) % 3 != 0 {
+                        let start = TextSize::from((round * 7 + u32::try_from(i).unwrap()) % 5);
+                        d = d.with_range(TextRange::new(start, start));
+                    }
+                    if j == 1 {
+                        d = d.with_subject_path(format!("s{}", (i + round as usize) % 2));
+                    }
+                    diagnostics.push(d);
+                }
+            }
+        }
+        diagnostics.reverse();
+        let mut expected = diagnostics.clone();
+        expected.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        sort_diagnostics(&mut diagnostics);
+        assert_eq!(diagnostics.len(), expected.len());
+        for (got, want) in diagnostics.iter().zip(&expected) {
+            assert_eq!(got.message, want.message);
+        }
     }
 }
