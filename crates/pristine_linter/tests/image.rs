@@ -669,7 +669,7 @@ fn im003_foreign_wheel() {
     let wheel = |dist: &str, tags: &[&str]| {
         let mut text = String::from("Wheel-Version: 1.0\nGenerator: bdist_wheel (0.43.0)\n");
         for tag in tags {
-            text.push_str(&format!("Tag: {tag}\n"));
+            writeln!(text, "Tag: {tag}").unwrap();
         }
         site(&format!("{dist}.dist-info/WHEEL"), text.as_bytes())
     };
