@@ -318,7 +318,11 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
     if args.statistics {
         statistics(&mut stdout, format, &diagnostics)?;
     } else {
-        render::render(&mut stdout, format, &diagnostics, &sources)?;
+        // Rendered into memory first, so that anstream strips colour (when it does) in one
+        // pass over the report instead of once per formatted piece.
+        let mut report = Vec::new();
+        render::render(&mut report, format, &diagnostics, &sources)?;
+        stdout.write_all(&report)?;
         if diagnostics.is_empty() && !had_error && format == OutputFormat::Full && !args.quiet {
             writeln!(stdout, "All checks passed!")?;
         }
@@ -406,7 +410,17 @@ fn apply_settings(
 fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
     // `Path`'s `Hash` and `Eq` agree with its `Ord` (all by components), so equal ranks mean
     // equal paths under the old comparison and the stable sort keeps the same order.
-    let mut files: Vec<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
+    // The findings of a file arrive together: a path byte-equal to the previous one (hence
+    // equal by components) is neither collected nor hashed again.
+    let mut files: Vec<&Path> = Vec::new();
+    for d in diagnostics.iter() {
+        if files
+            .last()
+            .is_none_or(|last| last.as_os_str() != d.file.as_os_str())
+        {
+            files.push(&d.file);
+        }
+    }
     files.sort_unstable();
     files.dedup();
     let rank: HashMap<PathBuf, usize> = files
@@ -414,11 +428,16 @@ fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
         .enumerate()
         .map(|(i, path)| (path.to_path_buf(), i))
         .collect();
-    let mut keyed: Vec<(usize, usize)> = diagnostics
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (rank.get(&d.file).copied().unwrap_or(usize::MAX), i))
-        .collect();
+    let mut previous: Option<(&Path, usize)> = None;
+    let mut keyed: Vec<(usize, usize)> = Vec::with_capacity(diagnostics.len());
+    for (i, d) in diagnostics.iter().enumerate() {
+        let file_rank = match previous {
+            Some((path, r)) if path.as_os_str() == d.file.as_os_str() => r,
+            _ => rank.get(&d.file).copied().unwrap_or(usize::MAX),
+        };
+        previous = Some((&d.file, file_rank));
+        keyed.push((file_rank, i));
+    }
     keyed.sort_by(|&(rank_a, a), &(rank_b, b)| {
         let (_, start_a, code_a, subject_a) = diagnostics[a].sort_key();
         let (_, start_b, code_b, subject_b) = diagnostics[b].sort_key();
