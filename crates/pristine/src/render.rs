@@ -48,6 +48,44 @@ impl Sources {
     }
 }
 
+/// Lookups in [`Sources`] that remember the last file: findings arrive grouped by file, and
+/// hashing a `Path` (component by component) cost more than formatting a concise line.
+struct Cursor<'a> {
+    sources: &'a Sources,
+    last: Option<(&'a Path, Option<(&'a str, &'a LineIndex)>)>,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(sources: &'a Sources) -> Self {
+        Self {
+            sources,
+            last: None,
+        }
+    }
+
+    fn range_locations(
+        &mut self,
+        path: &'a Path,
+        range: Option<TextRange>,
+    ) -> Option<(SourceLocation, SourceLocation)> {
+        let range = range?;
+        let found = match self.last {
+            // Byte-equal paths are equal paths; anything else is looked up.
+            Some((last, found)) if last.as_os_str() == path.as_os_str() => found,
+            _ => {
+                let found = self.sources.get(path);
+                self.last = Some((path, found));
+                found
+            }
+        };
+        let (text, index) = found?;
+        Some((
+            index.location(range.start(), text),
+            index.location(range.end(), text),
+        ))
+    }
+}
+
 pub(crate) fn render(
     out: &mut dyn Write,
     format: OutputFormat,
@@ -187,9 +225,10 @@ fn full(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &Sources) -> i
 
 /// `file:row:col: CODE [severity] message` — one line per finding.
 fn concise(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &Sources) -> io::Result<()> {
+    let mut cursor = Cursor::new(sources);
     for diagnostic in diagnostics {
         let mut location = display_path(&diagnostic.file);
-        if let Some((start, _)) = sources.range_locations(&diagnostic.file, diagnostic.range) {
+        if let Some((start, _)) = cursor.range_locations(&diagnostic.file, diagnostic.range) {
             location = format!("{location}:{}:{}", start.row, start.column);
         }
         let subject = diagnostic
@@ -282,5 +321,52 @@ impl<'a> JsonDiagnostic<'a> {
             fix,
             url: rule_url(diagnostic.rule.name),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pristine_diagnostics::TextSize;
+
+    use super::*;
+
+    /// The cursor answers like `Sources` whatever the order of lookups: after the same file,
+    /// another file, a byte-different spelling of the same path, and a file it does not hold.
+    #[test]
+    fn cursor_agrees_with_sources() {
+        let mut sources = Sources::default();
+        sources.insert(PathBuf::from("a/Dockerfile"), Arc::from("FROM x\nRUN y\n"));
+        sources.insert(PathBuf::from("b/Dockerfile"), Arc::from("\n\nFROM z\n"));
+        let at = |offset: u32| {
+            Some(TextRange::new(
+                TextSize::from(offset),
+                TextSize::from(offset),
+            ))
+        };
+        let lookups = [
+            ("a/Dockerfile", at(7)),
+            ("a/Dockerfile", at(2)),
+            ("b/Dockerfile", at(3)),
+            ("a//Dockerfile", at(8)),
+            ("missing", at(0)),
+            ("b/Dockerfile", None),
+            ("b/Dockerfile", at(0)),
+        ];
+        let mut cursor = Cursor::new(&sources);
+        for (path, range) in lookups {
+            let path = Path::new(path);
+            assert_eq!(
+                cursor.range_locations(path, range),
+                sources.range_locations(path, range),
+                "{path:?} {range:?}"
+            );
+        }
+        assert_eq!(
+            cursor.range_locations(Path::new("a/Dockerfile"), at(7)),
+            Some((
+                SourceLocation { row: 2, column: 1 },
+                SourceLocation { row: 2, column: 1 }
+            ))
+        );
     }
 }

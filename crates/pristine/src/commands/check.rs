@@ -1,7 +1,7 @@
 //! `pristine check [PATH…]`: discover builds, parse their Dockerfiles, compute their contexts,
 //! report findings. Also `pristine config`, which shares the configuration loading.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -246,7 +246,9 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
     // distinct Dockerfiles in parallel, then consume the results in build order below so that
     // errors are reported in the same order as before (findings are sorted anyway).
     let mut checked: HashMap<&Path, Linted> = {
-        let mut distinct = BTreeSet::new();
+        // Hashed rather than ordered: only membership matters, and a `BTreeSet` compared long
+        // paths component by component on every insert.
+        let mut distinct = HashSet::new();
         let unique: Vec<&Path> = builds
             .iter()
             .map(|b| b.dockerfile.as_path())
