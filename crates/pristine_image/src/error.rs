@@ -29,10 +29,7 @@ pub enum ImageError {
     },
     /// A problem in the outer archive (the `docker save` tarball itself).
     #[error("`{path}`: {problem}")]
-    Archive {
-        path: String,
-        problem: LayerProblem,
-    },
+    Archive { path: String, problem: LayerProblem },
     #[error("more than {0} metadata bytes (JSON members) in the archive")]
     TooMuchMetadata(u64),
     #[error("the image has more than {0} files; raise the limit to read it")]
