@@ -26,6 +26,11 @@ impl Sources {
         self.files.insert(path, (text, index));
     }
 
+    /// Like [`Sources::insert`] with the index already built (`LineIndex::new(&text)`).
+    pub(crate) fn insert_indexed(&mut self, path: PathBuf, text: Arc<str>, index: LineIndex) {
+        self.files.insert(path, (text, index));
+    }
+
     pub(crate) fn text(&self, path: &Path) -> Option<&str> {
         self.files.get(path).map(|(text, _)| &**text)
     }

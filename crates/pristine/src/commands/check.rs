@@ -10,7 +10,7 @@ use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anyhow::Result;
 use pristine_context::discover::{self, Build, BuildSource};
-use pristine_diagnostics::Diagnostic;
+use pristine_diagnostics::{Diagnostic, LineIndex};
 use pristine_linter::fix::FixMode;
 use pristine_linter::suppression::Suppressions;
 use pristine_linter::{Family, Rule};
@@ -258,7 +258,9 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
             std::fs::read(path).map(|bytes| {
                 let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
                 let found = pristine_linter::check_dockerfile(path, &text, &settings.linter);
-                (text, found)
+                // The line index is built here, in parallel, not on the serial path below.
+                let index = LineIndex::new(&text);
+                (text, index, found)
             })
         };
         if unique.len() > 1 {
@@ -282,9 +284,9 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
                 .remove(build.dockerfile.as_path())
                 .unwrap_or_else(|| Err(std::io::Error::other("not read")));
             match result {
-                Ok((text, found)) => {
+                Ok((text, index, found)) => {
                     diagnostics.extend(found);
-                    sources.insert(build.dockerfile.clone(), text);
+                    sources.insert_indexed(build.dockerfile.clone(), text, index);
                 }
                 Err(err) => {
                     error_user(&format!(
@@ -355,7 +357,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
 }
 
 /// A Dockerfile's text and findings, or why it could not be read.
-type Linted = std::io::Result<(Arc<str>, Vec<Diagnostic>)>;
+type Linted = std::io::Result<(Arc<str>, LineIndex, Vec<Diagnostic>)>;
 
 /// What the configuration says about findings after the checkers ran: rules that are not
 /// enabled (context rules report unconditionally), `per-file-ignores` (matched on absolute
