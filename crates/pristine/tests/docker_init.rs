@@ -406,10 +406,18 @@ fn run_case(case: &Case) {
 
     // A source-only change: the dependency layer must come from the cache.
     let source = dir.join(case.source);
-    let changed = "hello again after a source change";
+    // A per-run token: BuildKit's cache is content-addressed and outlives the images, so a fixed
+    // text would let a rerun's "changed" source hit the cache of an earlier run.
+    let changed = format!(
+        "hello again after a source change {}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
     let code = fs::read_to_string(&source)
         .unwrap()
-        .replace(case.message, changed);
+        .replace(case.message, &changed);
     fs::write(&source, code).unwrap();
     let t_rebuild = Instant::now();
     let log = run_ok(
@@ -434,7 +442,7 @@ fn run_case(case: &Case) {
          the project is installed in it:\n{log}",
         case.project
     );
-    run_and_probe(&tag, &name, case.port, case.answer.unwrap_or(changed));
+    run_and_probe(&tag, &name, case.port, case.answer.unwrap_or(&changed));
 
     // The naive single-stage build a user writes first, of the checkout as it was before
     // `pristine init` (no .dockerignore), on the same base image. Its source was changed too.
