@@ -19,55 +19,21 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod common;
 
-use common::{
-    BASE_IMAGE as IMAGE, Images, copy_tree, docker, fixtures, image_id, pristine_bin, step_cached,
-};
+use common::{BASE_IMAGE as IMAGE, Images, copy_tree, docker, fixtures, step_cached};
 
 const SITE: &str = ".venv/lib/python3.11/site-packages";
 
 fn pristine(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(pristine_bin())
-        .arg("check")
-        .arg("--isolated")
-        .args(["--output-format", "concise"])
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pristine check");
-    eprintln!(
-        "pristine check {}: exit {:?}\n{}{}",
-        args.join(" "),
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    common::check_in(dir, args)
 }
 
-/// `docker build --progress=plain`; panics on failure; returns BuildKit's progress output.
+/// `docker build --progress=plain --network=none`; see [`common::build_replacing`].
 fn build(dir: &Path, tag: &str) -> String {
-    let previous = image_id(tag);
-    let out = docker()
-        .args(["build", "--progress=plain", "--network=none", "-t", tag])
-        .arg(dir)
-        .env("DOCKER_BUILDKIT", "1")
-        .output()
-        .expect("docker build");
-    let log = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "docker build failed:\n{log}");
-    // A rebuild under the same tag leaves the previous image dangling ([`Images`] removes
-    // tags only): remove it, on this disk every layer is a full copy.
-    if let Some(previous) = previous
-        && image_id(tag).as_ref() != Some(&previous)
-    {
-        let _ = docker().args(["rmi", &previous]).output();
-    }
-    log
+    common::build_replacing(dir, tag, "none")
 }
 
 fn run(tag: &str, cmd: &[&str]) -> Output {

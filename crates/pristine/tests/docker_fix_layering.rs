@@ -26,48 +26,15 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use common::{BASE_IMAGE as IMAGE, Images, docker, image_id, pristine_bin, step_cached};
+use common::{BASE_IMAGE as IMAGE, Images, docker, step_cached};
 
 fn pristine(dir: &Path, args: &[&str]) -> Output {
-    let out = common::pristine()
-        .arg("check")
-        .arg("--isolated")
-        .args(["--output-format", "concise"])
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e}", pristine_bin().display()));
-    eprintln!(
-        "pristine check {}: exit {:?}\n{}{}",
-        args.join(" "),
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    common::check_in(dir, args)
 }
 
-/// `docker build --progress=plain --network=host`; panics on failure; returns BuildKit's
-/// progress output.
+/// `docker build --progress=plain --network=host`; see [`common::build_replacing`].
 fn build(dir: &Path, tag: &str) -> String {
-    let previous = image_id(tag);
-    let out = docker()
-        .args(["build", "--progress=plain", "--network=host", "-t", tag])
-        .arg(dir)
-        .env("DOCKER_BUILDKIT", "1")
-        .output()
-        .expect("docker build");
-    let log = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "docker build failed:\n{log}");
-    // A rebuild under the same tag leaves the previous image dangling ([`Images`] removes
-    // tags only): remove it, on this disk every layer is a full copy.
-    if let Some(previous) = previous
-        && image_id(tag).as_ref() != Some(&previous)
-    {
-        let _ = docker().args(["rmi", &previous]).output();
-    }
-    log
+    common::build_replacing(dir, tag, "host")
 }
 
 fn run(tag: &str) -> Output {

@@ -7,7 +7,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// The local `python:3.11-slim` stand-in (Debian bookworm, Python 3.11, glibc 2.36) made by
 /// `scripts/build-python-image`.
@@ -90,4 +90,53 @@ pub(crate) fn step_cached(log: &str, needle: &str) -> bool {
         .and_then(|l| l.split_whitespace().next())
         .unwrap_or_else(|| panic!("no step `{needle}` in the build output:\n{log}"));
     log.lines().any(|l| l == format!("{step} CACHED"))
+}
+
+/// `pristine check --isolated --output-format concise ARGS` in `dir`, its output echoed to
+/// stderr for the test log.
+pub(crate) fn check_in(dir: &Path, args: &[&str]) -> Output {
+    let out = pristine()
+        .arg("check")
+        .arg("--isolated")
+        .args(["--output-format", "concise"])
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", pristine_bin().display()));
+    eprintln!(
+        "pristine check {}: exit {:?}\n{}{}",
+        args.join(" "),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `docker build --progress=plain --network=NETWORK -t TAG DIR`; panics on failure; returns
+/// BuildKit's progress output. A rebuild under the same tag leaves the previous image dangling
+/// ([`Images`] removes tags only): it is removed, on the vfs driver every layer is a full copy.
+pub(crate) fn build_replacing(dir: &Path, tag: &str, network: &str) -> String {
+    let previous = image_id(tag);
+    let out = docker()
+        .args([
+            "build",
+            "--progress=plain",
+            &format!("--network={network}"),
+            "-t",
+            tag,
+        ])
+        .arg(dir)
+        .env("DOCKER_BUILDKIT", "1")
+        .output()
+        .expect("docker build");
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "docker build failed:\n{log}");
+    if let Some(previous) = previous
+        && image_id(tag).as_ref() != Some(&previous)
+    {
+        let _ = docker().args(["rmi", &previous]).output();
+    }
+    log
 }
