@@ -104,12 +104,7 @@ pub fn list_sent(opts: &ContextOptions) -> Result<Listing, ContextError> {
     let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
     let matcher = prepare_matcher(&mut ignore)?;
     let (nodes, mut walk_issues) = listing::walk(&root, matcher.as_ref(), walk::running_as_root())
-        .map_err(|(index, path)| {
-            let pattern = matcher
-                .as_ref()
-                .map_or(index, |m| m.patterns()[index].source_index());
-            ContextError::BadPattern { pattern, path }
-        })?;
+        .map_err(|e| bad_pattern(matcher.as_ref(), e))?;
     issues.append(&mut walk_issues);
     Ok(Listing::new(root, ignore, issues, nodes))
 }
@@ -123,13 +118,8 @@ fn compute_impl(opts: &ContextOptions) -> Result<Context, ContextError> {
     let mut issues = Vec::new();
     let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
     let matcher = prepare_matcher(&mut ignore)?;
-    let mut tree =
-        walk::walk(&root, matcher.as_ref(), opts.measure_excluded).map_err(|(index, path)| {
-            let pattern = matcher
-                .as_ref()
-                .map_or(index, |m| m.patterns()[index].source_index());
-            ContextError::BadPattern { pattern, path }
-        })?;
+    let mut tree = walk::walk(&root, matcher.as_ref(), opts.measure_excluded)
+        .map_err(|e| bad_pattern(matcher.as_ref(), e))?;
     issues.append(&mut tree.issues);
     tree.issues = issues;
     Ok(Context {
@@ -161,13 +151,8 @@ pub fn compute_with_ignore(
     }
     ignore.bytes = ignore_bytes.to_vec();
     let matcher = prepare_matcher(&mut ignore)?;
-    let mut tree =
-        walk::walk(&root, matcher.as_ref(), opts.measure_excluded).map_err(|(index, path)| {
-            let pattern = matcher
-                .as_ref()
-                .map_or(index, |m| m.patterns()[index].source_index());
-            ContextError::BadPattern { pattern, path }
-        })?;
+    let mut tree = walk::walk(&root, matcher.as_ref(), opts.measure_excluded)
+        .map_err(|e| bad_pattern(matcher.as_ref(), e))?;
     issues.append(&mut tree.issues);
     tree.issues = issues;
     Ok(Context {
@@ -218,6 +203,13 @@ fn resolve_root(dir: &Path) -> Result<PathBuf, ContextError> {
 
 /// Parses the ignore file and builds the matcher, in BuildKit's order:
 /// frontend parse, gRPC transfer of the patterns, `patternmatcher.New`.
+/// The error of a pattern whose regexp failed while matching `path` (the walks report the
+/// index into the compiled patterns; the error names the ignore file's pattern).
+fn bad_pattern(matcher: Option<&PatternMatcher>, (index, path): (usize, Vec<u8>)) -> ContextError {
+    let pattern = matcher.map_or(index, |m| m.patterns()[index].source_index());
+    ContextError::BadPattern { pattern, path }
+}
+
 fn prepare_matcher(ignore: &mut IgnoreSource) -> Result<Option<PatternMatcher>, ContextError> {
     ignore.file =
         IgnoreFile::parse(&ignore.bytes).map_err(|source| ContextError::IgnoreFileParse {
