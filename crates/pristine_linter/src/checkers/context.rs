@@ -19,7 +19,11 @@ use crate::{LinterSettings, Rule, rules};
 /// Reads files of the context directory for the rules that look at contents (private keys,
 /// `pyvenv.cfg`, credentials in `pip.conf`, binary headers). Paths are relative to the
 /// context root, `/`-separated, exactly as in [`pristine_context::Entry::path`].
-pub trait ContentSource {
+///
+/// `Sync`: the rules that read many files (binary headers, credential candidates) read them
+/// from several threads, so that the open/read system calls of thousands of files overlap
+/// (issue #4).
+pub trait ContentSource: Sync {
     /// At most the first `max` bytes of the regular file `path`; `None` if it cannot be read.
     fn head(&self, path: &[u8], max: usize) -> Option<Vec<u8>>;
     /// Whether `path` exists in the context directory, sent or not (`Some(true)` for a
