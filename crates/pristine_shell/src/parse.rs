@@ -165,6 +165,22 @@ struct Walker<'t, 'm> {
 }
 
 impl Walker<'_, '_> {
+    /// The mapped range of `text[start..end]`, widened to whole characters: tree-sitter parses
+    /// an ASCII copy of non-ASCII text (see `parse_tree`), so a node can start or end inside
+    /// a character — `\u{FFFD}<<\u{141}` made a heredoc end two bytes into a three-byte
+    /// `\u{FFFD}` (found by the `shell_parse` fuzz target).
+    fn range(&self, start: usize, end: usize) -> text_size::TextRange {
+        let mut start = start.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = end.clamp(start, self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        self.frame.range(start, end)
+    }
+
     fn node_text(&self, n: Node<'_>) -> &str {
         self.text.get(n.byte_range()).unwrap_or_default()
     }
@@ -174,7 +190,7 @@ impl Walker<'_, '_> {
         Word {
             text,
             raw: self.node_text(n).to_owned(),
-            range: self.frame.range(n.start_byte(), n.end_byte()),
+            range: self.range(n.start_byte(), n.end_byte()),
             is_static,
         }
     }
@@ -297,13 +313,13 @@ impl Walker<'_, '_> {
                 .unwrap_or_default()
                 .to_owned(),
             text: word.text,
-            range: self.frame.range(word.span.start, word.span.end),
+            range: self.range(word.span.start, word.span.end),
             is_static: word.is_static,
         }
     }
 
     fn simple_command(&mut self, command: SimpleCommand, ctx: Context) {
-        let range = self.frame.range(command.start(), command.end());
+        let range = self.range(command.start(), command.end());
         let assignments = command
             .assignments
             .into_iter()
@@ -318,11 +334,11 @@ impl Walker<'_, '_> {
                     None => Word {
                         text: String::new(),
                         raw: String::new(),
-                        range: self.frame.range(a.end, a.end),
+                        range: self.range(a.end, a.end),
                         is_static: true,
                     },
                 },
-                range: self.frame.range(a.start, a.end),
+                range: self.range(a.start, a.end),
             })
             .collect();
         let spans: Vec<_> = command.words.iter().skip(1).map(|w| w.span).collect();
@@ -581,14 +597,14 @@ impl Walker<'_, '_> {
             None => Word {
                 text: String::new(),
                 raw: String::new(),
-                range: self.frame.range(n.end_byte(), n.end_byte()),
+                range: self.range(n.end_byte(), n.end_byte()),
                 is_static: true,
             },
         };
         Some(Assignment {
             name: self.node_text(name).to_owned(),
             value,
-            range: self.frame.range(n.start_byte(), n.end_byte()),
+            range: self.range(n.start_byte(), n.end_byte()),
         })
     }
 
@@ -619,7 +635,7 @@ impl Walker<'_, '_> {
             args,
             assignments,
             redirects: own_redirects,
-            range: self.frame.range(n.start_byte(), n.end_byte()),
+            range: self.range(n.start_byte(), n.end_byte()),
             connector: None,
             followed_by: None,
             context: ctx,
@@ -651,13 +667,13 @@ impl Walker<'_, '_> {
             name: Word {
                 text: kw.clone(),
                 raw: kw,
-                range: self.frame.range(keyword.start_byte(), keyword.end_byte()),
+                range: self.range(keyword.start_byte(), keyword.end_byte()),
                 is_static: true,
             },
             args,
             assignments,
             redirects: Vec::new(),
-            range: self.frame.range(n.start_byte(), n.end_byte()),
+            range: self.range(n.start_byte(), n.end_byte()),
             connector: None,
             followed_by: None,
             context: ctx,

@@ -410,3 +410,45 @@ fn non_ascii_after_brace_does_not_crash_the_scanner() {
     assert_eq!(names, ["echo", "pip"]);
     assert_eq!(script.commands[1].args[1].text, "café");
 }
+
+/// tree-sitter parses an ASCII copy of non-ASCII text; its heredoc end landed two bytes into
+/// the three-byte U+FFFD (input minimised from the `shell_parse` fuzz target's crash).
+#[test]
+fn non_ascii_heredoc_ranges_on_char_boundaries_found_by_fuzzing() {
+    let text = String::from_utf8_lossy(b"\xff<<\xc5\x81\n\xff\n\xff").into_owned();
+    for src in [
+        text.clone(),
+        format!("FROM python:3.12\nRUN {text}\n"),
+        format!("FROM python:3.12\nRUN <<EOF\n{text}\nEOF\n"),
+    ] {
+        let check = |r: text_size::TextRange| {
+            let (s, e) = (usize::from(r.start()), usize::from(r.end()));
+            assert!(s <= e && e <= src.len(), "{r:?} out of bounds in {src:?}");
+            assert!(
+                src.is_char_boundary(s) && src.is_char_boundary(e),
+                "{r:?} splits a char in {src:?}"
+            );
+        };
+        let scripts = if src.starts_with("FROM") {
+            let df = pristine_dockerfile::parse(&src);
+            let stages = df.stages();
+            pristine_shell::run_scripts(&df, &src, &stages)
+                .into_iter()
+                .map(|r| r.script)
+                .collect()
+        } else {
+            vec![pristine_shell::parse(&src)]
+        };
+        for script in scripts {
+            for c in &script.commands {
+                check(c.range);
+                check(c.name.range);
+                c.args.iter().for_each(|w| check(w.range));
+                c.assignments.iter().for_each(|a| {
+                    check(a.range);
+                    check(a.value.range);
+                });
+            }
+        }
+    }
+}
