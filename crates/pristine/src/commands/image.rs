@@ -70,11 +70,17 @@ fn summary(out: &mut dyn Write, image: &Image, top: usize) -> std::io::Result<()
     let wasted: u64 = image.fs.waste.iter().map(|w| w.bytes).sum();
     writeln!(
         out,
-        "{} layers, {} of files ({} stored), {} files in the final filesystem, {} wasted by later layers",
+        "{} {}, {} of files ({} stored), {} {} in the final filesystem, {} wasted by later layers",
         image.layers.len(),
+        if image.layers.len() == 1 {
+            "layer"
+        } else {
+            "layers"
+        },
         human(total),
         human(stored),
         image.fs.len(),
+        if image.fs.len() == 1 { "file" } else { "files" },
         human(wasted)
     )?;
     let mut order: Vec<usize> = (0..image.layers.len()).collect();

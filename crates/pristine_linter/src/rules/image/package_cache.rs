@@ -1,4 +1,5 @@
 use crate::Rule;
+use crate::checkers::context::count;
 use crate::registry::declare_rule;
 use crate::rules::image::leftovers::{dir_stats, dirs_named};
 use crate::rules::image::{ImageChecker, human_bytes};
@@ -59,8 +60,9 @@ pub(crate) fn package_cache(checker: &mut ImageChecker) {
         findings.push((
             dir.clone(),
             format!(
-                "`/{dir}` is a package cache: {} in {files} files; added by {layer}",
-                human_bytes(bytes)
+                "`/{dir}` is a package cache: {} in {}; added by {layer}",
+                human_bytes(bytes),
+                count(files as u64, "file")
             ),
         ));
     }

@@ -1,4 +1,5 @@
 use crate::Rule;
+use crate::checkers::context::count;
 use crate::registry::declare_rule;
 use crate::rules::image::leftovers::{dir_stats, dirs_named};
 use crate::rules::image::{ImageChecker, human_bytes};
@@ -74,8 +75,9 @@ pub(crate) fn tool_cache(checker: &mut ImageChecker) {
         findings.push((
             dir.clone(),
             format!(
-                "`/{dir}` is a tool cache ({} in {files} files); added by {}",
+                "`/{dir}` is a tool cache ({} in {}); added by {}",
                 human_bytes(bytes),
+                count(files as u64, "file"),
                 checker.layer_label(layer)
             ),
         ));
@@ -84,9 +86,11 @@ pub(crate) fn tool_cache(checker: &mut ImageChecker) {
         findings.push((
             first.clone(),
             format!(
-                "`/{first}` and {} more `__pycache__` directories hold host bytecode ({} in {files} files) copied from the build context; added by {}",
+                "`/{first}` and {} more `__pycache__` {} hold host bytecode ({} in {}) copied from the build context; added by {}",
                 dirs - 1,
+                if dirs == 2 { "directory" } else { "directories" },
                 human_bytes(bytes),
+                count(files as u64, "file"),
                 checker.layer_label(layer)
             ),
         ));

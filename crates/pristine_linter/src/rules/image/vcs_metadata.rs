@@ -1,4 +1,5 @@
 use crate::Rule;
+use crate::checkers::context::count;
 use crate::registry::declare_rule;
 use crate::rules::image::leftovers::{dir_stats, dirs_named};
 use crate::rules::image::{ImageChecker, human_bytes};
@@ -45,8 +46,9 @@ pub(crate) fn vcs_metadata(checker: &mut ImageChecker) {
         findings.push((
             dir.clone(),
             format!(
-                "`/{dir}` is version-control metadata ({} in {files} files); added by {layer}",
-                human_bytes(bytes)
+                "`/{dir}` is version-control metadata ({} in {}); added by {layer}",
+                human_bytes(bytes),
+                count(files as u64, "file")
             ),
         ));
     }

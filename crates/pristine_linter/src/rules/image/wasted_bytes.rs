@@ -2,6 +2,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::Rule;
+use crate::checkers::context::count;
 use crate::registry::declare_rule;
 use crate::rules::image::{ImageChecker, human_bytes};
 
@@ -62,9 +63,14 @@ pub(crate) fn wasted_bytes(checker: &mut ImageChecker) {
     #[expect(clippy::cast_precision_loss, reason = "a percentage for display")]
     let percent = total as f64 * 100.0 / file_bytes.max(1) as f64;
     let mut message = format!(
-        "{} ({percent:.1}% of the image's file bytes) in {} files are deleted or overwritten by later layers",
+        "{} ({percent:.1}% of the image's file bytes) in {} {} deleted or overwritten by later layers",
         human_bytes(total),
-        image.fs.waste.len()
+        count(image.fs.waste.len() as u64, "file"),
+        if image.fs.waste.len() == 1 {
+            "is"
+        } else {
+            "are"
+        }
     );
     for ((added, removed), bytes) in pairs.iter().take(3) {
         let _ = write!(
