@@ -323,3 +323,23 @@ fn deliberately_excluded_vcs_dir_and_small_contexts() {
     ]);
     assert!(check(dir.path(), "linux/amd64").contains("DI002"));
 }
+
+#[test]
+fn local_files_made_from_templates_are_protective() {
+    // `config/config.yml` and `config/config.env` are made from the committed examples beside
+    // them: excluding them is protective, not reported. `config/secrets.yml` has no template
+    // and `config/moved.yml` only a template of another name: reported.
+    let dir = project(&[
+        ("Dockerfile", b"FROM python:3.12-slim\nCOPY . /app\n"),
+        (
+            ".dockerignore",
+            b"config/config.yml\nconfig/config.env\nconfig/local.toml\nconfig/secrets.yml\nconfig/moved.yml\n",
+        ),
+        ("config/config.example.yml", b"token: ''\n"),
+        ("config/config.example.env", b"TOKEN=\n"),
+        ("config/local.toml.sample", b"[x]\n"),
+        ("config/moved-old.example.yml", b"a: 1\n"),
+        ("app.py", b""),
+    ]);
+    insta::assert_snapshot!(check(dir.path(), "linux/amd64"));
+}

@@ -15,7 +15,9 @@ declare_rule! {
     /// are never reported: keeping them for files that may appear later is good practice.
     /// Nor are nested paths whose last name is output that only a local build or run
     /// creates (`docs/_build`, `frontend/node_modules`, `static/dist`, `app/uploads`): a clean
-    /// checkout does not have them, a developer's does.
+    /// checkout does not have them, a developer's does. Nor are local files made from a
+    /// committed template beside them (`config/config.yml` next to `config/config.example.yml`,
+    /// `config.yml.sample`, `config-dist.yml`, …).
     /// Lines with a trailing comment are reported by `ignore-trailing-comment` instead.
     ///
     /// ## Why is this bad?
@@ -93,6 +95,40 @@ fn root_only_with_deeper_matches(checker: &ContextChecker, text: &[u8]) -> bool 
     })
 }
 
+/// Whether `path` (absent) is a local file made from a committed template beside it:
+/// `config/config.yml` next to `config/config.example.yml` (or `config.yml.example`,
+/// `config.sample.yml`, `config.yml.dist`, …). Excluding it before anyone creates it is
+/// protective, like `.venv` (seen in the corpus: father-bot's `config/config.yml` and
+/// `config/config.env`).
+fn made_from_template(checker: &ContextChecker, path: &[u8]) -> bool {
+    const MARKERS: &[&[u8]] = &[
+        b"example",
+        b"sample",
+        b"template",
+        b"dist",
+        b"tpl",
+        b"default",
+    ];
+    let name = crate::checkers::context::basename(path);
+    let dir = &path[..path.len() - name.len()];
+    let (stem, ext) = match name.iter().rposition(|&c| c == b'.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, &b""[..]),
+    };
+    MARKERS.iter().any(|marker| {
+        let mut candidates = vec![
+            [dir, name, b".", marker].concat(),
+            [dir, stem, b".", marker, ext].concat(),
+            [dir, stem, b"-", marker, ext].concat(),
+            [dir, stem, b"_", marker, ext].concat(),
+        ];
+        candidates.dedup();
+        candidates
+            .iter()
+            .any(|c| checker.facts.content.stat(c) == Some(false))
+    })
+}
+
 pub(crate) fn ignore_pattern_matches_nothing(checker: &mut ContextChecker) {
     let ignore = &checker.facts.context.ignore;
     let used: HashSet<usize> = checker
@@ -145,6 +181,7 @@ pub(crate) fn ignore_pattern_matches_nothing(checker: &mut ContextChecker) {
                 || has_glob(text)
                 || !text.contains(&b'/')
                 || is_local_output(crate::checkers::context::basename(text))
+                || made_from_template(checker, text)
             {
                 continue;
             }
