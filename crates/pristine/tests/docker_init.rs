@@ -19,11 +19,15 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const LOCAL_PYTHON: &str = "pristine-test/python:3.11-slim";
+mod common;
+
+use common::{copy_tree, pristine, text};
+
+const LOCAL_PYTHON: &str = common::BASE_IMAGE;
 /// `LOCAL_PYTHON` with this network's CA bundle (which scripts/build-python-image copies in)
 /// exported to the HTTP clients that do not read Debian's store: uv (SSL_CERT_FILE), Poetry
 /// and Pipenv (requests: REQUESTS_CA_BUNDLE), PDM (httpx: SSL_CERT_FILE). The official image
@@ -35,26 +39,11 @@ const UV_IMAGE: &str = "pristine-test/uv:0.13.9";
 /// the compiler and libpq-dev, which the generated builder installs itself.
 const BASE_WITH_HEADERS: &str = "pristine-test/python-ca-headers:3.11-slim";
 
+/// The docker CLI with BuildKit's plain progress output, in which the tests find `CACHED` steps.
 fn docker() -> Command {
-    let mut command =
-        Command::new(std::env::var_os("PRISTINE_DOCKER").unwrap_or_else(|| "docker".into()));
+    let mut command = common::docker();
     command.env("BUILDKIT_PROGRESS", "plain");
     command
-}
-
-fn pristine() -> Command {
-    Command::new(std::env::var_os("PRISTINE_BIN").map_or_else(
-        || PathBuf::from(env!("CARGO_BIN_EXE_pristine")),
-        PathBuf::from,
-    ))
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn run_ok(command: &mut Command, what: &str) -> String {
@@ -62,23 +51,6 @@ fn run_ok(command: &mut Command, what: &str) -> String {
     let all = text(&output);
     assert!(output.status.success(), "{what} failed:\n{all}");
     all
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().unwrap();
-        if kind.is_symlink() {
-            // A venv's bin/python and lib64: copied as the links they are.
-            std::os::unix::fs::symlink(fs::read_link(entry.path()).unwrap(), &target).unwrap();
-        } else if kind.is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn ensure_base_image() {

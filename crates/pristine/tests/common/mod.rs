@@ -1,5 +1,6 @@
-//! Helpers shared by the real-Docker suites (`docker_seed.rs`, `docker_image.rs`,
-//! `docker_fix.rs`, `docker_fix_layering.rs`, `docker_context.rs`): the binary under test, the
+//! Helpers shared by the command-line suites (`init.rs` and the real-Docker suites
+//! `docker_seed.rs`, `docker_image.rs`, `docker_fix.rs`, `docker_fix_layering.rs`,
+//! `docker_context.rs`, `docker_init.rs`): the binary under test, the
 //! docker CLI, the native binary fixtures of `scripts/build-binary-fixtures`, the local base
 //! image of `scripts/build-python-image`, and the image clean-up and `CACHED` check of the
 //! builds. Each suite is its own test binary and uses a part of this.
@@ -46,18 +47,31 @@ pub(crate) fn fixtures(required: &str) -> PathBuf {
     dir
 }
 
-/// Copies the directory `from` to `to` (files and directories; no symlinks in the fixtures).
+/// Copies the directory `from` to `to`: files, directories, and symlinks as the links they are
+/// (a fixture venv's `bin/python` and `lib64`).
 pub(crate) fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(entry.path()).unwrap(), &target).unwrap();
+        } else if kind.is_dir() {
             copy_tree(&entry.path(), &target);
         } else {
             fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// A finished command's stdout followed by its stderr, as text.
+pub(crate) fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 /// Removes a test's images when it ends, passed or not.
@@ -94,6 +108,7 @@ pub(crate) fn step_cached(log: &str, needle: &str) -> bool {
 
 /// `pristine check --isolated --output-format concise ARGS` in `dir`, its output echoed to
 /// stderr for the test log.
+#[allow(clippy::print_stderr, reason = "the test log")]
 pub(crate) fn check_in(dir: &Path, args: &[&str]) -> Output {
     let out = pristine()
         .arg("check")
