@@ -87,7 +87,9 @@ pub struct Context {
 
 /// Computes the build context BuildKit would send.
 pub fn compute(opts: &ContextOptions) -> Result<Context, ContextError> {
-    compute_impl(opts)
+    let (root, mut ignore, issues) = select(opts)?;
+    let matcher = prepare_matcher(&mut ignore)?;
+    walk_context(opts, root, ignore, matcher, issues)
 }
 
 /// What `pristine context --list` prints, without computing a [`ContextTree`]: the same walk
@@ -95,39 +97,12 @@ pub fn compute(opts: &ContextOptions) -> Result<Context, ContextError> {
 /// this process runs as root (which reads every file of a local file system, so nothing can be
 /// unreadable) entries are not `stat`ed: their type comes from the directory entry.
 pub fn list_sent(opts: &ContextOptions) -> Result<Listing, ContextError> {
-    let root = resolve_root(&opts.context_dir)?;
-    let dockerfile = opts
-        .dockerfile
-        .clone()
-        .unwrap_or_else(|| root.join("Dockerfile"));
-    let mut issues = Vec::new();
-    let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
+    let (root, mut ignore, mut issues) = select(opts)?;
     let matcher = prepare_matcher(&mut ignore)?;
     let (nodes, mut walk_issues) = listing::walk(&root, matcher.as_ref(), walk::running_as_root())
         .map_err(|e| bad_pattern(matcher.as_ref(), e))?;
     issues.append(&mut walk_issues);
     Ok(Listing::new(root, ignore, issues, nodes))
-}
-
-fn compute_impl(opts: &ContextOptions) -> Result<Context, ContextError> {
-    let root = resolve_root(&opts.context_dir)?;
-    let dockerfile = opts
-        .dockerfile
-        .clone()
-        .unwrap_or_else(|| root.join("Dockerfile"));
-    let mut issues = Vec::new();
-    let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
-    let matcher = prepare_matcher(&mut ignore)?;
-    let mut tree = walk::walk(&root, matcher.as_ref(), opts.measure_excluded)
-        .map_err(|e| bad_pattern(matcher.as_ref(), e))?;
-    issues.append(&mut tree.issues);
-    tree.issues = issues;
-    Ok(Context {
-        root,
-        ignore,
-        matcher,
-        tree,
-    })
 }
 
 /// [`compute`] as if the ignore file held `ignore_bytes`: the file BuildKit would select, or
@@ -137,13 +112,7 @@ pub fn compute_with_ignore(
     opts: &ContextOptions,
     ignore_bytes: &[u8],
 ) -> Result<Context, ContextError> {
-    let root = resolve_root(&opts.context_dir)?;
-    let dockerfile = opts
-        .dockerfile
-        .clone()
-        .unwrap_or_else(|| root.join("Dockerfile"));
-    let mut issues = Vec::new();
-    let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
+    let (root, mut ignore, mut issues) = select(opts)?;
     issues.retain(|i| !matches!(i.kind, IssueKind::IgnoreFileMissing));
     if ignore.kind == IgnoreFileKind::None {
         ignore.kind = IgnoreFileKind::ContextRoot;
@@ -151,6 +120,44 @@ pub fn compute_with_ignore(
     }
     ignore.bytes = ignore_bytes.to_vec();
     let matcher = prepare_matcher(&mut ignore)?;
+    walk_context(opts, root, ignore, matcher, issues)
+}
+
+/// The ignore file BuildKit would use for `opts` (without parsing or walking anything), with
+/// the issues met while looking for it. Used to point at the offending line when [`compute`]
+/// fails because of a pattern.
+pub fn select_ignore_file(
+    opts: &ContextOptions,
+) -> Result<(IgnoreSource, Vec<Issue>), ContextError> {
+    let (_, mut ignore, issues) = select(opts)?;
+    // The line structure is wanted even when a later step fails; a read error (a line over
+    // 64 KiB) leaves the pattern list empty.
+    ignore.file = IgnoreFile::parse(&ignore.bytes).unwrap_or_default();
+    Ok((ignore, issues))
+}
+
+/// What every entry point starts with: the resolved context root and the ignore file BuildKit
+/// selects for the Dockerfile (unparsed), with the issues met finding them.
+fn select(opts: &ContextOptions) -> Result<(PathBuf, IgnoreSource, Vec<Issue>), ContextError> {
+    let root = resolve_root(&opts.context_dir)?;
+    let dockerfile = opts
+        .dockerfile
+        .clone()
+        .unwrap_or_else(|| root.join("Dockerfile"));
+    let mut issues = Vec::new();
+    let ignore = ignore_source::select(&root, &dockerfile, &mut issues);
+    Ok((root, ignore, issues))
+}
+
+/// The tree walk of [`compute`] and [`compute_with_ignore`]; `issues` (from [`select`]) come
+/// before the walk's own.
+fn walk_context(
+    opts: &ContextOptions,
+    root: PathBuf,
+    ignore: IgnoreSource,
+    matcher: Option<PatternMatcher>,
+    mut issues: Vec<Issue>,
+) -> Result<Context, ContextError> {
     let mut tree = walk::walk(&root, matcher.as_ref(), opts.measure_excluded)
         .map_err(|e| bad_pattern(matcher.as_ref(), e))?;
     issues.append(&mut tree.issues);
@@ -161,25 +168,6 @@ pub fn compute_with_ignore(
         matcher,
         tree,
     })
-}
-
-/// The ignore file BuildKit would use for `opts` (without parsing or walking anything), with
-/// the issues met while looking for it. Used to point at the offending line when [`compute`]
-/// fails because of a pattern.
-pub fn select_ignore_file(
-    opts: &ContextOptions,
-) -> Result<(IgnoreSource, Vec<Issue>), ContextError> {
-    let root = resolve_root(&opts.context_dir)?;
-    let dockerfile = opts
-        .dockerfile
-        .clone()
-        .unwrap_or_else(|| root.join("Dockerfile"));
-    let mut issues = Vec::new();
-    let mut ignore = ignore_source::select(&root, &dockerfile, &mut issues);
-    // The line structure is wanted even when a later step fails; a read error (a line over
-    // 64 KiB) leaves the pattern list empty.
-    ignore.file = IgnoreFile::parse(&ignore.bytes).unwrap_or_default();
-    Ok((ignore, issues))
 }
 
 /// `fsutil.NewFS`: `filepath.EvalSymlinks`, then it must be a directory.
