@@ -236,15 +236,13 @@ fn concise(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &Sources) -
         if let Some((start, _)) = cursor.range_locations(&diagnostic.file, diagnostic.range) {
             location = format!("{location}:{}:{}", start.row, start.column);
         }
-        let subject = diagnostic
-            .subject_path
-            .as_ref()
-            .map(|p| format!(" (`{p}`)"))
-            .unwrap_or_default();
+        // The path inside the context only when the message does not name it already.
         writeln!(
             out,
-            "{location}: {} [{}] {}{subject}",
-            diagnostic.rule.code, diagnostic.severity, diagnostic.message
+            "{location}: {} [{}] {}",
+            diagnostic.rule.code,
+            diagnostic.severity,
+            message_with_subject(diagnostic)
         )?;
     }
     summary(out, diagnostics)

@@ -1,6 +1,6 @@
 use crate::Rule;
 use crate::checkers::context::{
-    Container, ContextChecker, Finding, Harm, basename, human_bytes, lossy,
+    Container, ContextChecker, Finding, Harm, basename, count, human_bytes, lossy,
 };
 use crate::registry::declare_rule;
 
@@ -52,8 +52,9 @@ pub(crate) fn host_conda_environment(checker: &mut ContextChecker) {
     for dir in checker.top_containers(Container::Conda) {
         let (files, bytes) = checker.totals(&dir);
         let message = format!(
-            "`{}` is a conda environment ({files} files, {})",
+            "`{}` is a conda environment ({}, {})",
             checker.shown(&dir, true),
+            count(files, "file"),
             human_bytes(bytes)
         );
         // `.pixi/envs/default` → ignore `.pixi`; otherwise the directory itself.

@@ -1,5 +1,7 @@
 use crate::Rule;
-use crate::checkers::context::{Container, ContextChecker, Finding, Harm, human_bytes, lossy};
+use crate::checkers::context::{
+    Container, ContextChecker, Finding, Harm, count, human_bytes, lossy,
+};
 use crate::registry::declare_rule;
 use std::fmt::Write as _;
 
@@ -123,7 +125,7 @@ pub(crate) fn host_virtualenv(checker: &mut ContextChecker) {
         if let Some(creator) = &cfg.creator {
             about.push(format!("made by {creator}"));
         }
-        about.push(format!("{files} files, {}", human_bytes(bytes)));
+        about.push(format!("{}, {}", count(files, "file"), human_bytes(bytes)));
         let _ = write!(message, " ({})", about.join(", "));
         if let Some(home) = &cfg.home {
             let _ = write!(
