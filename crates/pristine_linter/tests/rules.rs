@@ -312,3 +312,44 @@ fn layering_fix_uses_the_escape_directive() {
          COPY . .\r\nRUN uv sync --locked\r\n"
     );
 }
+
+/// A line continuation that runs to the end of the file (or into trailing comments) joins any
+/// line put after its instruction. Found by the `fix_converge` fuzz target (minimised: PY070
+/// appended `RUN useradd …` after `ENV e=v\`, which BuildKit then read as `ENV` arguments).
+/// Every fix must leave these files parsing; the open instruction itself is never moved or
+/// appended to.
+#[test]
+fn no_fix_joins_an_open_continuation_found_by_fuzzing() {
+    use pristine_linter::fix::{FixMode, MAX_FIX_ROUNDS, fix_round};
+    let all = LinterSettings {
+        rules: Rule::ALL.iter().copied().collect(),
+        ..LinterSettings::default()
+    };
+    let name = Path::new("Dockerfile");
+    for source in [
+        "FROM e\nRUN pip '\nENV e=v\\",
+        "FROM python:3.12-slim\nENV e=v \\\n# trailing comment\n\n",
+        "FROM python:3.12-slim \\",
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt \\\n",
+    ] {
+        assert!(
+            pristine_dockerfile::parse(source).errors.is_empty(),
+            "{source:?} should parse"
+        );
+        // Round by round, as the fuzz target does: `fix_dockerfile` would hide a breaking
+        // round by keeping the text before it (and so every other fix of the file).
+        let mut text = source.to_string();
+        for _ in 0..MAX_FIX_ROUNDS {
+            let diagnostics = check_dockerfile(name, &text, &all);
+            let Some((next, codes)) = fix_round(&text, name, &diagnostics, FixMode::Unsafe) else {
+                break;
+            };
+            let errors = pristine_dockerfile::parse(&next).errors;
+            assert!(
+                errors.is_empty(),
+                "{source:?}: fixes {codes:?} turned {text:?} into {next:?}: {errors:?}"
+            );
+            text = next;
+        }
+    }
+}

@@ -49,6 +49,33 @@ fn line_end(source: &str, offset: usize) -> usize {
     }
 }
 
+/// Whether the instruction spanning `range` ends in a line continuation that found no line to
+/// join (the file ends after it, or only empty and comment lines do): BuildKit would join a
+/// line put after it to the instruction, so no fix may append after it or move it before
+/// another line. Found by the `fix_converge` fuzz target: `ENV e=v\` at the end of the file
+/// took PY070's `RUN useradd …` as more `ENV` arguments.
+pub(crate) fn ends_open(checker: &Checker, range: TextRange) -> bool {
+    let start = usize::from(range.start());
+    let end = usize::from(range.end());
+    let rest = checker.source.get(end..).unwrap_or_default();
+    let only_trivia_follows = rest.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#')
+    });
+    only_trivia_follows
+        && checker
+            .source
+            .get(start..end)
+            .unwrap_or_default()
+            .lines()
+            .rev()
+            .find(|line| {
+                let line = line.trim();
+                !line.is_empty() && !line.starts_with('#')
+            })
+            .is_some_and(|line| line.trim_end().ends_with(checker.dockerfile.escape))
+}
+
 fn size(offset: usize) -> Option<TextSize> {
     u32::try_from(offset).ok().map(TextSize::from)
 }
@@ -153,6 +180,9 @@ fn move_before_copy(checker: &Checker, site: &Site, run: usize, files: &str) -> 
     let eol = eol(source);
     let copy_start = line_start(source, usize::from(site.range.start()))?;
     let run_range = instructions.get(run)?.node.range;
+    if ends_open(checker, run_range) {
+        return None;
+    }
     let mut run_start = line_start(source, usize::from(run_range.start()))?;
     let run_end = line_end(source, usize::from(run_range.end()));
     // The RUN is the last line and the file has no final newline: take the line break before
@@ -277,7 +307,11 @@ pub(crate) fn non_root_user(
         )
     } else {
         let last = *stage_instructions.last()?;
-        let end = usize::from(instructions.get(last)?.node.range.end());
+        let last_range = instructions.get(last)?.node.range;
+        if ends_open(checker, last_range) {
+            return None;
+        }
+        let end = usize::from(last_range.end());
         let after = line_end(source, end);
         if after == end && end != source.len() {
             return None;

@@ -408,14 +408,17 @@ pub(crate) fn report_missing_env(checker: &mut Checker, rule: Rule, name: &str) 
         return;
     };
     let range = node.range;
-    let diagnostic = checker
+    let mut diagnostic = checker
         .diagnostic(
             rule,
             format!("The final image does not set `{name}`"),
             range,
         )
-        .with_help(format!("Add `ENV {name}=1`"))
-        .with_fix(Fix::safe(vec![Edit::insertion(
+        .with_help(format!("Add `ENV {name}=1`"));
+    // After a `FROM` whose continuation runs to the end of the file, the line would be joined
+    // to the `FROM`: no fix.
+    if !crate::rules::python::fixes::ends_open(checker, range) {
+        diagnostic = diagnostic.with_fix(Fix::safe(vec![Edit::insertion(
             // In the file's own line ending: a `\n` in a CRLF file would leave a mixed file.
             format!(
                 "{}ENV {name}=1",
@@ -423,6 +426,7 @@ pub(crate) fn report_missing_env(checker: &mut Checker, rule: Rule, name: &str) 
             ),
             range.end(),
         )]));
+    }
     checker.report(diagnostic);
 }
 
