@@ -142,13 +142,7 @@ fn pip_reorder_fix_builds_and_caches_the_install_layer() {
     fs::write(dir.join("Dockerfile"), &dockerfile).unwrap();
     // BuildKit's cache is content-addressed and outlives the images: a token unique to this
     // run keeps an earlier run's layers from being reused.
-    let token = format!(
-        "{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    );
+    let token = common::run_token();
     let app = |version: &str| format!("print('{version}')  # {token}\n");
     fs::write(
         dir.join("requirements.txt"),

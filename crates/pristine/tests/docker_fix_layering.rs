@@ -44,18 +44,6 @@ fn run(tag: &str) -> Output {
         .expect("docker run")
 }
 
-/// A token unique to this run: BuildKit's cache is content-addressed and outlives the images,
-/// so the project's files carry it to keep an earlier run's layers from being reused.
-fn token() -> String {
-    format!(
-        "{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    )
-}
-
 /// The shared scenario: the unfixed Dockerfile re-runs `install` after a source change; the
 /// fixed one has `manifests_copy` and `dependency_install` before `COPY . .`, builds, runs
 /// the app (which imports `six`), and reuses the dependency layer after a source change.
@@ -85,7 +73,7 @@ fn fixed_layering_caches_dependencies_into(
     dependency_install: &str,
     context_copy: &str,
 ) {
-    let token = token();
+    let token = common::run_token();
     let app = |version: &str| format!("import six\nprint('{version}', six.__name__)  # {token}\n");
     fs::write(dir.join("app.py"), app("v1")).unwrap();
     fs::write(dir.join(".dockerignore"), ".git\n").unwrap();

@@ -380,13 +380,7 @@ fn run_case(case: &Case) {
     let source = dir.join(case.source);
     // A per-run token: BuildKit's cache is content-addressed and outlives the images, so a fixed
     // text would let a rerun's "changed" source hit the cache of an earlier run.
-    let changed = format!(
-        "hello again after a source change {}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    );
+    let changed = format!("hello again after a source change {}", common::run_token());
     let code = fs::read_to_string(&source)
         .unwrap()
         .replace(case.message, &changed);

@@ -65,6 +65,18 @@ pub(crate) fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// A token unique to this run: BuildKit's cache is content-addressed and outlives the images,
+/// so a test's files carry it to keep an earlier run's layers from being reused.
+pub(crate) fn run_token() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    )
+}
+
 /// A finished command's stdout followed by its stderr, as text.
 pub(crate) fn text(output: &Output) -> String {
     format!(
