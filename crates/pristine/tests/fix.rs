@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use tempfile::TempDir;
+
+mod common;
 
 struct Run {
     code: i32,
@@ -30,16 +31,7 @@ impl Run {
 
 /// `pristine check --isolated ARGS` in `dir`, concise output.
 fn check(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_pristine"))
-        .arg("check")
-        .arg("--isolated")
-        .args(["--output-format", "concise"])
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("PRISTINE_OUTPUT_FORMAT")
-        .output()
-        .expect("run pristine");
+    let out = common::check_in(dir, args);
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

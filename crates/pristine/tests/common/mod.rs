@@ -1,4 +1,4 @@
-//! Helpers shared by the command-line suites (`init.rs` and the real-Docker suites
+//! Helpers shared by the command-line suites (`init.rs`, `fix.rs` and the real-Docker suites
 //! `docker_seed.rs`, `docker_image.rs`, `docker_fix.rs`, `docker_fix_layering.rs`,
 //! `docker_context.rs`, `docker_init.rs`): the binary under test, the
 //! docker CLI, the native binary fixtures of `scripts/build-binary-fixtures`, the local base
@@ -129,6 +129,8 @@ pub(crate) fn check_in(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // The tests read the concise format: a format chosen in the environment must not win.
+        .env_remove("PRISTINE_OUTPUT_FORMAT")
         .output()
         .unwrap_or_else(|e| panic!("{}: {e}", pristine_bin().display()));
     eprintln!(
