@@ -309,12 +309,12 @@ impl WhyJson {
 }
 
 /// `1 file`, `2 files`: the summary's counts in the right number.
-fn plural(n: u64, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Human-readable byte count with binary units (`1.2 GiB`).
-fn human_bytes(bytes: u64) -> String {
+pub(crate) fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     #[expect(clippy::cast_precision_loss, reason = "display only")]
     let mut value = bytes as f64;

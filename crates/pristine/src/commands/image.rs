@@ -11,24 +11,9 @@ use pristine_workspace::{Options as ConfigOptions, OutputFormat};
 use crate::Outcome;
 use crate::cli::ImageArgs;
 use crate::commands::check::{load_settings, report_config_error};
+use crate::commands::context::{human_bytes, plural};
 use crate::commands::error_user;
 use crate::render::{self, Sources};
-
-fn human(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    #[expect(clippy::cast_precision_loss, reason = "display only")]
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
 
 fn read(args: &ImageArgs, options: &Options) -> Result<Image> {
     let path = Path::new(&args.image);
@@ -70,18 +55,12 @@ fn summary(out: &mut dyn Write, image: &Image, top: usize) -> std::io::Result<()
     let wasted: u64 = image.fs.waste.iter().map(|w| w.bytes).sum();
     writeln!(
         out,
-        "{} {}, {} of files ({} stored), {} {} in the final filesystem, {} wasted by later layers",
-        image.layers.len(),
-        if image.layers.len() == 1 {
-            "layer"
-        } else {
-            "layers"
-        },
-        human(total),
-        human(stored),
-        image.fs.len(),
-        if image.fs.len() == 1 { "file" } else { "files" },
-        human(wasted)
+        "{}, {} of files ({} stored), {} in the final filesystem, {} wasted by later layers",
+        plural(image.layers.len() as u64, "layer", "layers"),
+        human_bytes(total),
+        human_bytes(stored),
+        plural(image.fs.len() as u64, "file", "files"),
+        human_bytes(wasted)
     )?;
     let mut order: Vec<usize> = (0..image.layers.len()).collect();
     order.sort_by(|a, b| {
@@ -109,7 +88,7 @@ fn summary(out: &mut dyn Write, image: &Image, top: usize) -> std::io::Result<()
             out,
             "  {:>3}  {:>10}  {instruction}",
             index + 1,
-            human(layer.file_bytes)
+            human_bytes(layer.file_bytes)
         )?;
     }
     if image.layers.len() > top {
