@@ -52,8 +52,10 @@ pub struct Suppression {
     /// The comment (for a trailing comment: from the `#` to the end of the line).
     pub range: TextRange,
     /// What deleting the comment removes: its whole line when it stands alone, else the
-    /// comment and the blanks before it.
-    pub removal: TextRange,
+    /// comment and the blanks before it. `None` when the words are not a comment to BuildKit
+    /// or the shell, so that editing them would change the instruction (see
+    /// [`trailing_comment_is_removable`]).
+    pub removal: Option<TextRange>,
     /// The text between the brackets of a pristine comment (what a fix rewrites).
     pub list_range: Option<TextRange>,
     pub codes: Vec<SuppressedCode>,
@@ -125,6 +127,50 @@ fn range(start: usize, end: usize) -> TextRange {
         TextSize::try_from(start).unwrap_or_default(),
         TextSize::try_from(end).unwrap_or_default(),
     )
+}
+
+/// Whether `range` lies inside a heredoc body: there a line is the content of a file (`COPY`)
+/// or of a script, not a Dockerfile comment, and deleting it changes what is built.
+fn in_heredoc_body(dockerfile: &Dockerfile, range: TextRange) -> bool {
+    dockerfile
+        .instructions
+        .iter()
+        .flat_map(|i| &i.heredocs)
+        .any(|h| h.body_range.intersect(range).is_some_and(|r| !r.is_empty()))
+}
+
+/// Whether a trailing `# pristine: ignore[…]` (`comment`: the blanks before it to the end of the
+/// line) is a comment that can go without changing the instruction. BuildKit only strips
+/// comments that start a line (`parser.go`, `isComment`); after an instruction the words are
+/// its arguments, except in the shell form of `RUN`/`CMD`/`ENTRYPOINT`, where `/bin/sh -c`
+/// reads a `#` that starts a word as a comment to the end of the line. So: that shell form, a
+/// blank before the `#`, nothing after the `]` (the caller checks), no `SHELL` (`cmd /S /C` has no such comment),
+/// outside heredoc bodies. Anything else (`COPY a b # pristine: ignore[X]`) gets no fix: the
+/// fuzzer turned `COPY -# pristine: ignore[DF000]` into `COPY -`.
+fn trailing_comment_is_removable(
+    dockerfile: &Dockerfile,
+    comment: TextRange,
+    blanks: usize,
+) -> bool {
+    use pristine_dockerfile::Keyword;
+    if blanks == 0 || in_heredoc_body(dockerfile, comment) {
+        return false;
+    }
+    if dockerfile
+        .instructions
+        .iter()
+        .any(|i| i.kind() == Some(Keyword::Shell))
+    {
+        return false;
+    }
+    dockerfile.instructions.iter().any(|i| {
+        i.range.contains_range(comment)
+            && !i.json
+            && matches!(
+                i.kind(),
+                Some(Keyword::Run | Keyword::Cmd | Keyword::Entrypoint)
+            )
+    })
 }
 
 /// Parses `pristine: ignore[…]` / `pristine: ignore-file[…]` after a `#` at `hash` (an offset in
@@ -265,8 +311,17 @@ impl Suppressions {
                     source: SuppressionSource::Pristine,
                     lines,
                     range: comment,
-                    removal: own_line_range
-                        .unwrap_or_else(|| range(base + hash - blanks, base + line.len())),
+                    removal: if let Some(whole_line) = own_line_range {
+                        (!in_heredoc_body(dockerfile, whole_line)).then_some(whole_line)
+                    } else {
+                        let comment = range(base + hash - blanks, base + line.len());
+                        let nothing_after = line
+                            .get(list_start + list.len() + 1..)
+                            .is_some_and(|after| after.trim().is_empty());
+                        (nothing_after
+                            && trailing_comment_is_removable(dockerfile, comment, blanks))
+                        .then_some(comment)
+                    },
                     list_range: Some(range(base + list_start, base + list_start + list.len())),
                     codes,
                 });
@@ -288,7 +343,7 @@ impl Suppressions {
                     source: SuppressionSource::Hadolint,
                     lines: (!global).then(|| next_instruction(row)),
                     range: range(base + line.len() - trimmed.len(), base + line.len()),
-                    removal: own_line_range.unwrap_or(line_range),
+                    removal: Some(own_line_range.unwrap_or(line_range)),
                     list_range: None,
                     codes,
                 });
@@ -321,7 +376,7 @@ impl Suppressions {
                         source: SuppressionSource::BuildKit,
                         lines: None,
                         range: directive.range,
-                        removal: directive.range,
+                        removal: Some(directive.range),
                         list_range: None,
                         codes,
                     });
@@ -425,8 +480,12 @@ fn unused_diagnostics(
     if unused.is_empty() {
         return Vec::new();
     }
-    let fix = if unused.len() == item.codes.len() {
-        Edit::deletion(item.removal)
+    // No fix at all where the comment is not one to BuildKit or the shell: rewriting the code
+    // list would change the instruction as much as deleting it.
+    let fix = if item.removal.is_none() {
+        None
+    } else if unused.len() == item.codes.len() {
+        item.removal.map(Edit::deletion)
     } else {
         let keep: Vec<&str> = item
             .codes
@@ -435,7 +494,10 @@ fn unused_diagnostics(
             .filter(|(j, _)| !unused.contains(j))
             .map(|(_, c)| c.code.as_str())
             .collect();
-        Edit::replacement(keep.join(", "), item.list_range.unwrap_or(item.range))
+        Some(Edit::replacement(
+            keep.join(", "),
+            item.list_range.unwrap_or(item.range),
+        ))
     };
     unused
         .into_iter()
@@ -449,11 +511,14 @@ fn unused_diagnostics(
                 ),
                 _ => format!("Unused suppression of `{}`", code.code),
             };
-            Rule::UnusedSuppression
+            let diagnostic = Rule::UnusedSuppression
                 .diagnostic(message, path)
                 .with_range(code.range)
-                .with_help("Remove the unused suppression")
-                .with_fix(Fix::safe(vec![fix.clone()]))
+                .with_help("Remove the unused suppression");
+            match &fix {
+                Some(edit) => diagnostic.with_fix(Fix::safe(vec![edit.clone()])),
+                None => diagnostic,
+            }
         })
         .collect()
 }
@@ -571,6 +636,70 @@ mod tests {
         // Suppressing the rule itself, file-wide.
         let quiet = format!("{source}# pristine: ignore-file[DF090]\n");
         assert_eq!(codes(&quiet), Vec::<String>::new());
+    }
+
+    /// The fix of an unused trailing suppression deletes the comment; outside the shell form of
+    /// `RUN`/`CMD`/`ENTRYPOINT` those words are the instruction's arguments, and the fuzzer
+    /// (`fix_converge`) saw `COPY -# pristine: ignore[DF000]` "fixed" into `COPY -`.
+    #[test]
+    fn unused_suppression_in_instruction_arguments_gets_no_fix_found_by_fuzzing() {
+        let fixes = |source: &str| -> Vec<Option<String>> {
+            check_dockerfile(Path::new("Dockerfile"), source, &LinterSettings::default())
+                .iter()
+                .filter(|d| d.rule.code == "DF090")
+                .map(|d| {
+                    d.fix
+                        .as_ref()
+                        .map(|f| source[f.edits()[0].range].to_string())
+                })
+                .collect()
+        };
+        // Arguments of a non-shell instruction: reported, never edited.
+        assert_eq!(fixes("FROM a:1\nCOPY -# pristine: ignore[DF000]\n"), [None]);
+        assert_eq!(
+            fixes("FROM a:1\nCOPY a b c # pristine: ignore[DF001]\n"),
+            [None]
+        );
+        assert_eq!(
+            fixes("FROM a:1\nCOPY a b c/ # pristine: ignore[DF001, nope]\n"),
+            [None, None]
+        );
+        // Not a shell comment: no blank before the `#`, or words after the `]` (a quote).
+        assert_eq!(
+            fixes("FROM a:1\nRUN echo a# pristine: ignore[DF001]\n"),
+            [None]
+        );
+        assert_eq!(
+            fixes("FROM a:1\nRUN echo \"a # pristine: ignore[DF001]\" && b\n"),
+            [None]
+        );
+        // A line of a heredoc body is file or script content.
+        assert_eq!(
+            fixes("FROM a:1\nCOPY <<EOF /x\n# pristine: ignore[DF001]\nEOF\n"),
+            [None]
+        );
+        assert_eq!(
+            fixes("FROM a:1\nCOPY <<EOF /x\nk=v # pristine: ignore[DF001]\nEOF\n"),
+            [None]
+        );
+        // Another shell may not read `#` as a comment.
+        assert_eq!(
+            fixes("FROM a:1\nSHELL [\"cmd\", \"/S\", \"/C\"]\nRUN ok # pristine: ignore[DF001]\n"),
+            [None]
+        );
+        // Shell comments and comment lines still go.
+        assert_eq!(
+            fixes("FROM a:1\nRUN ok # pristine: ignore[DF001]\n"),
+            [Some(" # pristine: ignore[DF001]".to_string())]
+        );
+        assert_eq!(
+            fixes("FROM a:1\nCMD run --it # pristine: ignore[DF001]\n"),
+            [Some(" # pristine: ignore[DF001]".to_string())]
+        );
+        assert_eq!(
+            fixes("FROM a:1\n# pristine: ignore[DF001]\nCOPY a b\n"),
+            [Some("# pristine: ignore[DF001]\n".to_string())]
+        );
     }
 
     fn corpus_dir() -> PathBuf {

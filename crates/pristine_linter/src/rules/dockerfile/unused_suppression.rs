@@ -28,7 +28,11 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix removes the unused codes, or the whole comment when none of its codes is used.
-    /// It is safe: comments do not change the build.
+    /// It is safe: comments do not change the build. There is no fix where the words are not
+    /// a comment to Docker: BuildKit only strips comments that start a line, so a trailing
+    /// `# pristine: ignore[…]` is part of the instruction's arguments except after the shell
+    /// form of `RUN`, `CMD` and `ENTRYPOINT` (where the shell reads it as a comment), and a line
+    /// of a heredoc body is the content of a file or script.
     ///
     /// ## References
     /// - [ruff's `unused-noqa` (RUF100)](https://docs.astral.sh/ruff/rules/unused-noqa/)
@@ -37,7 +41,7 @@ declare_rule! {
         name: "unused-suppression",
         family: Dockerfile,
         severity: Warning,
-        fix: Always,
+        fix: Sometimes,
         hadolint: [],
         buildkit: [],
         summary: "Suppression comment that suppresses nothing",
