@@ -306,6 +306,7 @@ pub(crate) fn suggest<'a>(
     };
     let mut best: Option<String> = None;
     let mut min_dist = 3;
+    let val_len = val.chars().count();
     for opt in options {
         let opt_cmp = if case_sensitive {
             opt.to_owned()
@@ -315,6 +316,13 @@ pub(crate) fn suggest<'a>(
         if val == opt_cmp {
             // An exact match means the error was unrelated to the value.
             return None;
+        }
+        // The distance is at least the difference in length, so an option that much longer
+        // or shorter cannot come closer than the best so far: the same answer without the
+        // O(n·m) table (an unknown 1 000-character word against every instruction name was
+        // most of the parse time of fuzzed input).
+        if opt_cmp.chars().count().abs_diff(val_len) >= min_dist {
+            continue;
         }
         let dist = levenshtein(&val, &opt_cmp);
         if dist < min_dist {
@@ -469,5 +477,34 @@ mod tests {
         assert_eq!(suggest("xyz", ["mount"], true), None);
         assert_eq!(suggest("MOUT", ["mount"], false).as_deref(), Some("MOUNT"));
         assert_eq!(go_to_lower("İA"), "ia");
+    }
+
+    /// `suggest` without the length bound, as `WrapErrorMaybe` computes it.
+    fn suggest_unbounded(value: &str, options: &[&str]) -> Option<String> {
+        let mut best = None;
+        let mut min_dist = 3;
+        for opt in options {
+            if value == *opt {
+                return None;
+            }
+            let dist = levenshtein(value, opt);
+            if dist < min_dist {
+                best = Some((*opt).to_owned());
+                min_dist = dist;
+            }
+        }
+        best
+    }
+
+    proptest::proptest! {
+        /// Skipping options whose length alone puts them out of reach changes no answer.
+        #[test]
+        fn the_length_bound_changes_no_suggestion(value in "[a-eimnoprstuxz]{0,12}") {
+            let options = ["from", "run", "cmd", "copy", "add", "entrypoint", "expose", "mount", "network", "onbuild"];
+            proptest::prop_assert_eq!(
+                suggest(&value, options, true),
+                suggest_unbounded(&value, &options)
+            );
+        }
     }
 }
