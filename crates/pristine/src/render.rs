@@ -128,11 +128,28 @@ pub(crate) fn render(
 /// `AutoStream` with the choice `anstream::stdout()` makes (the global `--color` choice,
 /// `NO_COLOR`/`CLICOLOR_FORCE`, whether stdout is a terminal: anstream 1.0 `auto.rs`
 /// `choice`). The caller flushes; a write error surfaces there, not when dropped.
-pub(crate) fn buffered_stdout() -> anstream::AutoStream<Box<dyn Write>> {
+///
+/// `report` is what will be written: when colour would be stripped but it holds nothing that
+/// anstream strips (escape sequences and control bytes other than new lines and tabs), it
+/// passes through unchanged instead of through anstream's per-byte state machine (the concise
+/// report of the corpus lint: 7 M instructions, on the serial path).
+pub(crate) fn buffered_stdout(report: &[u8]) -> anstream::AutoStream<Box<dyn Write>> {
     let stdout = io::stdout();
-    let choice = anstream::AutoStream::choice(&stdout);
+    let mut choice = anstream::AutoStream::choice(&stdout);
+    if choice == anstream::ColorChoice::Never && !has_control_bytes(report) {
+        choice = anstream::ColorChoice::AlwaysAnsi;
+    }
     let buffered: Box<dyn Write> = Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()));
     anstream::AutoStream::new(buffered, choice)
+}
+
+/// Bytes anstream's stripping could remove or change: C0 controls other than `\n` and `\t`
+/// (ESC starts every colour sequence) and DEL. Everything else — printable ASCII and UTF-8
+/// sequences — it prints as is.
+fn has_control_bytes(report: &[u8]) -> bool {
+    report
+        .iter()
+        .any(|&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
 }
 
 /// The documentation page of a rule (the repository's docs; there is no website).
@@ -332,6 +349,30 @@ mod tests {
     use pristine_diagnostics::TextSize;
 
     use super::*;
+
+    proptest::proptest! {
+        /// A report without control bytes is exactly what anstream's stripping would print,
+        /// so `buffered_stdout` may pass it through (any text: ASCII, non-ASCII, C1 code
+        /// points, `\n` and `\t`).
+        #[test]
+        fn a_report_without_control_bytes_strips_to_itself(text in "(\\PC|\n|\t|\u{9b}|\u{85})*") {
+            proptest::prop_assume!(!has_control_bytes(text.as_bytes()));
+            // The byte stripper is the one `AutoStream` writes through.
+            proptest::prop_assert_eq!(
+                anstream::adapter::strip_bytes(text.as_bytes()).into_vec(),
+                text.as_bytes()
+            );
+        }
+    }
+
+    #[test]
+    fn control_bytes() {
+        assert!(!has_control_bytes("a\tb\n\u{9b}ü".as_bytes()));
+        assert!(has_control_bytes(b"\x1b[1mbold\x1b[0m"));
+        assert!(has_control_bytes(b"bell\x07"));
+        assert!(has_control_bytes(b"\r\n"));
+        assert!(has_control_bytes(b"del\x7f"));
+    }
 
     /// The cursor answers like `Sources` whatever the order of lookups: after the same file,
     /// another file, a byte-different spelling of the same path, and a file it does not hold.

@@ -318,19 +318,19 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
     sort_diagnostics(&mut diagnostics);
     diagnostics.dedup();
     let format = settings.output_format.unwrap_or(OutputFormat::Full);
-    let mut stdout = render::buffered_stdout();
+    // Rendered into memory first, so that anstream strips colour (when it does) in one pass
+    // over the report instead of once per formatted piece, or not at all when there is none.
+    let mut report = Vec::new();
     if args.statistics {
-        statistics(&mut stdout, format, &diagnostics)?;
+        statistics(&mut report, format, &diagnostics)?;
     } else {
-        // Rendered into memory first, so that anstream strips colour (when it does) in one
-        // pass over the report instead of once per formatted piece.
-        let mut report = Vec::new();
         render::render(&mut report, format, &diagnostics, &sources)?;
-        stdout.write_all(&report)?;
         if diagnostics.is_empty() && !had_error && format == OutputFormat::Full && !args.quiet {
-            writeln!(stdout, "All checks passed!")?;
+            writeln!(report, "All checks passed!")?;
         }
     }
+    let mut stdout = render::buffered_stdout(&report);
+    stdout.write_all(&report)?;
     stdout.flush()?;
     if let Some(n) = fixed_total
         && !args.quiet
