@@ -137,9 +137,7 @@ fn context_findings(
         .cloned()
         .or_else(|| settings.linter.target_platform.clone())
         .unwrap_or_else(|| settings.linter.default_platform.clone());
-    let content = FsContent {
-        root: ctx.root.clone(),
-    };
+    let content = FsContent::new(ctx.root.clone());
     let facts = pristine_linter::ContextFacts {
         context: &ctx,
         context_dir: &build.context_dir,
