@@ -79,6 +79,16 @@ fn trim_newline(line: &str) -> &str {
     line.trim_end_matches(['\r', '\n'])
 }
 
+/// How much of a raw line (with its `\n`) `bufio.ScanLines` returns as the line: without the
+/// `\n` and one `\r` before it (`dropCR`). An instruction's range ends there on its last line,
+/// so that what follows the range is exactly the line ending; `trimNewline` strips every
+/// trailing `\r`, and a range ending there left the others of `x\r\r\n` out of every
+/// instruction (the fuzzer's parse → print → parse round trip lost them).
+fn scanned_len(raw: &str) -> usize {
+    let line = raw.strip_suffix('\n').unwrap_or(raw);
+    line.strip_suffix('\r').unwrap_or(line).len()
+}
+
 /// `trimContinuationCharacter`: the regex `([^E])E[ \t]*$|^E[ \t]*$` replaced by `$1`.
 /// Returns the kept text and whether the logical line ends here.
 fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
@@ -227,7 +237,8 @@ pub(crate) fn parse(src: &str) -> Parsed {
         let mut buf = String::from(first);
         let mut map = SpanMap::default();
         map.push(0, token_off);
-        let mut last_end = token_off + token.len();
+        // The first line's end as scanned; `text` starts at `off` (after a BOM).
+        let mut last_end = off + scanned_len(text);
 
         let mut has_empty_continuation = false;
         while !eol {
@@ -236,7 +247,7 @@ pub(crate) fn parse(src: &str) -> Parsed {
             };
             let token = trim_newline(raw);
             current_line += 1;
-            last_end = raw_start + token.len();
+            last_end = raw_start + scanned_len(raw);
             if is_comment(raw) {
                 continue;
             }
@@ -298,12 +309,12 @@ pub(crate) fn parse(src: &str) -> Parsed {
                             };
                             if candidate == doc.marker.name {
                                 terminator = Some(range(raw_start, raw_start + line.len()));
-                                last_end = raw_start + line.len();
+                                last_end = raw_start + scanned_len(raw);
                                 break;
                             }
                             content.push_str(raw);
                             body_end = raw_start + raw.len();
-                            last_end = raw_start + line.len();
+                            last_end = raw_start + scanned_len(raw);
                         }
                         if terminator.is_none() {
                             ok = false;

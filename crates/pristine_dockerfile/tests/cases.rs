@@ -413,3 +413,43 @@ fn run_network_and_security() {
     }
     run_command("FROM a\nRUN --security=insecure true\n");
 }
+
+/// An instruction's range ends where `bufio.ScanLines` ends its last line (before the `\n` and
+/// one `\r`), so that exactly the line ending follows it. It used to end before *every* trailing
+/// `\r`: for `x\r\r\n` one `\r` belonged to no instruction, and the fuzzer's parse → print →
+/// parse round trip (`dockerfile_parse`) lost it.
+#[test]
+fn range_keeps_extra_carriage_returns_found_by_fuzzing() {
+    let ends = |src: &str| -> Vec<(String, String)> {
+        pristine_dockerfile::parse(src)
+            .instructions
+            .iter()
+            .map(|i| {
+                let end = usize::from(i.node.range.end());
+                (src[..end].to_owned(), src[end..].to_owned())
+            })
+            .collect()
+    };
+    // An empty continuation line of two carriage returns, the last line of the file.
+    assert_eq!(
+        ends("A\u{FFFD} \\ \n\r\r\n"),
+        [("A\u{FFFD} \\ \n\r".to_owned(), "\r\n".to_owned())]
+    );
+    // The fuzzer's input: a last line of one `\r` (ScanLines drops it).
+    assert_eq!(
+        ends("A\u{FFFD} \\ \n\r\r\n\r"),
+        [("A\u{FFFD} \\ \n\r\r\n".to_owned(), "\r".to_owned())]
+    );
+    // Single-line instructions and heredoc terminators alike; CRLF files are unchanged.
+    assert_eq!(
+        ends("RUN a\r\r\nRUN b\r\n"),
+        [
+            ("RUN a\r".to_owned(), "\r\nRUN b\r\n".to_owned()),
+            ("RUN a\r\r\nRUN b".to_owned(), "\r\n".to_owned())
+        ]
+    );
+    assert_eq!(
+        ends("RUN <<E\nx\nE\r\r\n"),
+        [("RUN <<E\nx\nE\r".to_owned(), "\r\n".to_owned())]
+    );
+}
