@@ -343,3 +343,55 @@ fn local_files_made_from_templates_are_protective() {
     ]);
     insta::assert_snapshot!(check(dir.path(), "linux/amd64"));
 }
+
+/// Next.js, Create React App and Vite read `.env` files at build time and document the
+/// defaults as committed; only their `*.local` files hold secrets. A `.env` beside any other
+/// `package.json` (an Express API), an unreadable one, or a name outside the tool's set is
+/// still reported.
+#[test]
+fn frontend_env_defaults_are_not_secrets() {
+    let dir = project(&[
+        ("Dockerfile", b"FROM node:20-slim\nCOPY . /app\n"),
+        (
+            "web/package.json",
+            b"{\"name\": \"web\", \"dependencies\": {\"next\": \"15.0.0\", \"react\": \"19.0.0\"}}",
+        ),
+        ("web/.env", b"NEXT_PUBLIC_API_URL=https://api.example.com\n"),
+        ("web/.env.production", b"NEXT_PUBLIC_SENTRY=1\n"),
+        ("web/.env.local", b"STRIPE_SECRET=sk-live-1\n"),
+        ("web/.env.staging", b"X=1\n"),
+        (
+            "ui/package.json",
+            b"{\"devDependencies\": {\"vite\": \"^6.0.0\"}}",
+        ),
+        ("ui/.env.staging", b"VITE_API=https://staging.example.com\n"),
+        ("ui/.env.production.local", b"VITE_TOKEN=secret\n"),
+        (
+            "cra/package.json",
+            b"{\"dependencies\": {\"react-scripts\": \"5.0.1\"}}",
+        ),
+        ("cra/.env.development", b"REACT_APP_API=http://localhost\n"),
+        (
+            "api/package.json",
+            b"{\"dependencies\": {\"express\": \"4.21.0\"}}",
+        ),
+        ("api/.env", b"DATABASE_URL=postgres://u:p@db/app\n"),
+        ("broken/package.json", b"{\"dependencies\": {\"next\": "),
+        ("broken/.env", b"TOKEN=1\n"),
+        ("nested/app/.env", b"TOKEN=1\n"),
+        (
+            "nested/package.json",
+            b"{\"dependencies\": {\"vite\": \"6\"}}",
+        ),
+    ]);
+    let out = check(dir.path(), "linux/amd64");
+    for quiet in [
+        "web/.env`",
+        "web/.env.production",
+        "ui/.env.staging",
+        "cra/.env.development",
+    ] {
+        assert!(!out.contains(quiet), "{quiet} reported:\n{out}");
+    }
+    insta::assert_snapshot!(out);
+}
