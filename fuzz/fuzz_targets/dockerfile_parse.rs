@@ -64,13 +64,14 @@ fn print(src: &str, df: &Dockerfile) -> String {
             }
         }
         // The range excludes the last line's line ending; the line ending is kept (when the
-        // last line is an empty continuation line, dropping it would drop the line).
+        // last line is an empty continuation line, dropping it would drop the line). The line
+        // ending is what `bufio.ScanLines` drops: `\n`, `\r\n`, or a `\r` that ends the file.
         let end = usize::from(range.end());
         let rest = &src[end..];
         let ending = if rest.starts_with("\r\n") {
             2
         } else {
-            usize::from(rest.starts_with('\n'))
+            usize::from(rest.starts_with('\n') || rest == "\r")
         };
         out.push_str(&src[usize::from(range.start())..end + ending]);
         if ending == 0 && i + 1 < df.instructions.len() {

@@ -448,6 +448,11 @@ fn range_keeps_extra_carriage_returns_found_by_fuzzing() {
             ("RUN a\r\r\nRUN b".to_owned(), "\r\n".to_owned())
         ]
     );
+    // At the end of the file ScanLines drops one `\r` too: it is the line ending there.
+    assert_eq!(
+        ends("\r\nRUN a\r\r"),
+        [("\r\nRUN a\r".to_owned(), "\r".to_owned())]
+    );
     assert_eq!(
         ends("RUN <<E\nx\nE\r\r\n"),
         [("RUN <<E\nx\nE\r".to_owned(), "\r\n".to_owned())]
