@@ -58,8 +58,9 @@ pub struct PathTotals {
 pub struct PatternSavings {
     /// Index into the ignore file's patterns ([`crate::IgnoreSource::file`]).
     pub pattern: usize,
-    /// Excluded non-directory entries decided by this pattern (including the
-    /// contents of pruned directories when they were measured).
+    /// Excluded regular files decided by this pattern (including the contents of pruned
+    /// directories when they were measured); symlinks and special files are not counted, as
+    /// in [`Stats::files_sent`].
     pub files: u64,
     /// Bytes of excluded regular files (known for pruned directories only when
     /// [`crate::ContextOptions::measure_excluded`] is set; always for excluded

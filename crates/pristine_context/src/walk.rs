@@ -185,7 +185,11 @@ fn walk_dir<'s>(
                 } else {
                     0
                 };
-                local.savings.push((pattern, 1, size, 0));
+                // Counted as a file only if it is one, as "Sent" counts (a venv's
+                // `bin/python` symlink is no file).
+                local
+                    .savings
+                    .push((pattern, u64::from(ft.is_file()), size, 0));
             }
             continue;
         }
@@ -308,11 +312,9 @@ fn measure_dir<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, abs: &Path, pattern
         if ft.is_dir() {
             let child = ent.path();
             s.spawn(move |s| measure_dir(s, sh, &child, pattern));
-        } else {
+        } else if ft.is_file() {
             files += 1;
-            if ft.is_file() {
-                bytes += ent.metadata().map_or(0, |m| m.len());
-            }
+            bytes += ent.metadata().map_or(0, |m| m.len());
         }
     }
     if let Some(sv) = sh.lock().savings.get_mut(pattern) {

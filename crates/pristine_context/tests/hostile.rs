@@ -265,3 +265,29 @@ fn five_thousand_levels_deep() {
     assert!(c.tree.entries.is_empty());
     assert_eq!(c.tree.stats.by_pattern[0].dirs_pruned, 1);
 }
+
+/// Excluded counts are regular files, like the sent counts: the symlinks of an excluded venv
+/// (`bin/python`) and a FIFO are not "files", in a pruned directory or excluded one by one.
+#[test]
+fn excluded_counts_are_regular_files_only() {
+    let (tmp, ctx) = setup();
+    std::fs::create_dir_all(ctx.join(".venv/bin")).unwrap();
+    std::fs::write(ctx.join(".venv/pyvenv.cfg"), "home = /usr/bin\n").unwrap();
+    std::os::unix::fs::symlink("/usr/bin/python3", ctx.join(".venv/bin/python")).unwrap();
+    std::fs::write(ctx.join("notes.log"), "12345").unwrap();
+    std::os::unix::fs::symlink("notes.log", ctx.join("latest.log")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(ctx.join("pipe.log"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::write(ctx.join("app.py"), "print(1)\n").unwrap();
+    std::fs::write(tmp.path().join("Dockerfile.dockerignore"), ".venv\n*.log\n").unwrap();
+    let c = compute(&opts(tmp.path())).unwrap();
+    assert_eq!(c.tree.stats.files_sent, 1);
+    // `.venv/pyvenv.cfg` and `notes.log`, not the two symlinks and the FIFO.
+    assert_eq!(c.tree.stats.files_excluded, 2);
+    assert_eq!(c.tree.stats.bytes_excluded, 16 + 5);
+    let per_pattern: Vec<u64> = c.tree.stats.by_pattern.iter().map(|p| p.files).collect();
+    assert_eq!(per_pattern, [1, 1]);
+}
