@@ -18,8 +18,10 @@ pub use text_size::{TextLen, TextRange, TextSize};
 
 mod fix;
 mod line_index;
+mod words;
 pub use fix::{FixedText, apply_fixes};
 pub use line_index::{LineIndex, SourceLocation};
+pub use words::{human_bytes, plural};
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -308,27 +308,7 @@ impl WhyJson {
     }
 }
 
-/// `1 file`, `2 files`: the summary's counts in the right number.
-pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Human-readable byte count with binary units (`1.2 GiB`).
-pub(crate) fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    #[expect(clippy::cast_precision_loss, reason = "display only")]
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
+pub(crate) use pristine_diagnostics::{human_bytes, plural};
 
 /// The largest sent directories, leaving out a directory whose totals equal its parent's
 /// (`.venv/lib/python3.12/` under `.venv/lib/`): the chain says nothing the parent did not.

@@ -166,26 +166,11 @@ pub(crate) fn distinct_lines(
     lines
 }
 
-/// `1 file`, `2 files`.
-pub(crate) fn count(n: u64, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
+pub(crate) use pristine_diagnostics::human_bytes;
 
-/// Human-readable byte count with binary units (`1.2 GiB`).
-pub(crate) fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    #[expect(clippy::cast_precision_loss, reason = "display only")]
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
+/// `1 file`, `2 files`: [`pristine_diagnostics::plural`] of a noun whose plural takes an `s`.
+pub(crate) fn count(n: u64, noun: &str) -> String {
+    pristine_diagnostics::plural(n, noun, &format!("{noun}s"))
 }
 
 const VCS_DIRS: &[&[u8]] = &[b".git", b".hg", b".svn", b".bzr"];

@@ -209,10 +209,7 @@ pub(crate) fn extension_suffixes(image: &Image) -> Option<Vec<String>> {
     ])
 }
 
-/// Human byte count (`1.2 MiB`).
-pub(crate) fn human_bytes(bytes: u64) -> String {
-    crate::checkers::context::human_bytes(bytes)
-}
+pub(crate) use pristine_diagnostics::human_bytes;
 
 /// Runs every image rule over `image`. `file` is what diagnostics name (the tarball, directory
 /// or image reference as the user gave it).
