@@ -159,6 +159,11 @@ pub(crate) fn undefined_var(checker: &mut Checker) {
                 return;
             }
             let mut check = |word: &Spanned, env: &pristine_dockerfile::lex::EnvList| {
+                // Only a `$` refers to a variable: a word without one has no unmatched name,
+                // and most words have none (skips building the processed word and its split).
+                if !word.value.contains('$') {
+                    return;
+                }
                 let Ok(result) = lex.process_word(&word.value, env) else {
                     return;
                 };
