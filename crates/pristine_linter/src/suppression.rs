@@ -144,9 +144,10 @@ fn in_heredoc_body(dockerfile: &Dockerfile, range: TextRange) -> bool {
 /// comments that start a line (`parser.go`, `isComment`); after an instruction the words are
 /// its arguments, except in the shell form of `RUN`/`CMD`/`ENTRYPOINT`, where `/bin/sh -c`
 /// reads a `#` that starts a word as a comment to the end of the line. So: that shell form, a
-/// blank before the `#`, nothing after the `]` (the caller checks), no `SHELL` (`cmd /S /C` has no such comment),
-/// outside heredoc bodies. Anything else (`COPY a b # pristine: ignore[X]`) gets no fix: the
-/// fuzzer turned `COPY -# pristine: ignore[DF000]` into `COPY -`.
+/// blank before the `#`, nothing after the `]` (the caller checks), no `SHELL` instruction
+/// (`cmd /S /C` has no such comment), outside heredoc bodies. Anything else
+/// (`COPY a b # pristine: ignore[X]`) gets no fix: the fuzzer turned
+/// `COPY -# pristine: ignore[DF000]` into `COPY -`.
 fn trailing_comment_is_removable(
     dockerfile: &Dockerfile,
     comment: TextRange,
