@@ -4,7 +4,10 @@
  * candidate the content rules must look into (`.so`/`.json`: is it a native binary, a
  * service-account key?). Paths are read from LIST (one per line, relative to DIR, as
  * `pristine context --list` prints them) before the clock matters, and the work is split over
- * THREADS threads. Used by scripts/bench under hyperfine; prints nothing.
+ * THREADS threads. Paths are resolved relative to a descriptor of DIR: opening each file's
+ * directory and naming only the last component (what the walk does) measured no cheaper here:
+ * the dentry cache makes the extra components cheap and the directory opens cost as much.
+ * Used by scripts/bench under hyperfine; prints nothing.
  *
  * usage: io-floor stat|head THREADS DIR LIST
  */
