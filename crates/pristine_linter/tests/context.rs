@@ -395,3 +395,43 @@ fn frontend_env_defaults_are_not_secrets() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// `root-anchored-ignore-pattern` does not count a front-end's committed `.env` as junk that
+/// `.env` at the root misses (its fix, `**/.env`, would break the front-end's build); an API's
+/// `.env` beside a `package.json` without such a tool still is.
+#[test]
+fn root_anchored_env_pattern_leaves_frontend_defaults() {
+    let frontend_only = project(&[
+        ("Dockerfile", b"FROM node:20-slim\nCOPY . /app\n"),
+        (".dockerignore", b".env\n"),
+        (".env", b"SECRET=1\n"),
+        (
+            "ui/package.json",
+            b"{\"devDependencies\": {\"vite\": \"^6.0.0\"}}",
+        ),
+        ("ui/.env", b"VITE_API=https://api.example.com\n"),
+    ]);
+    let out = check(frontend_only.path(), "linux/amd64");
+    assert!(!out.contains("DI004"), "{out}");
+    let with_api = project(&[
+        ("Dockerfile", b"FROM node:20-slim\nCOPY . /app\n"),
+        (".dockerignore", b".env\n"),
+        (".env", b"SECRET=1\n"),
+        (
+            "ui/package.json",
+            b"{\"devDependencies\": {\"vite\": \"^6.0.0\"}}",
+        ),
+        ("ui/.env", b"VITE_API=https://api.example.com\n"),
+        (
+            "api/package.json",
+            b"{\"dependencies\": {\"express\": \"4\"}}",
+        ),
+        ("api/.env", b"DATABASE_URL=postgres://u:p@db/app\n"),
+    ]);
+    let out = check(with_api.path(), "linux/amd64");
+    assert!(
+        out.contains("DI004 [warning] line 1: `.env` only matches at the context root, so `api/.env` below it is sent"),
+        "{out}"
+    );
+    assert!(!out.contains("ui/.env"), "{out}");
+}

@@ -148,6 +148,20 @@ fn frontend_tools(checker: &ContextChecker, dir: &[u8]) -> Vec<IsDefault> {
         .collect()
 }
 
+/// Whether `name` is a default of one of `tools` (a `*.local` file never is: every one of
+/// those tools keeps secrets there).
+fn is_default_of(name: &[u8], tools: &[IsDefault]) -> bool {
+    !name.ends_with(b".local") && tools.iter().any(|default| default(name))
+}
+
+/// Whether the environment file `path` is a committed default of a front-end build tool that
+/// the `package.json` beside it depends on: not a secret, and the image's build reads it (also
+/// for `root-anchored-ignore-pattern`, which must not count it as junk).
+pub(crate) fn is_frontend_default(checker: &ContextChecker, path: &[u8]) -> bool {
+    let name = basename(path);
+    name != b".envrc" && is_default_of(name, &frontend_tools(checker, parent(path)))
+}
+
 pub(crate) fn dotenv_file(checker: &mut ContextChecker) {
     let found: Vec<Vec<u8>> = checker
         .facts
@@ -166,9 +180,8 @@ pub(crate) fn dotenv_file(checker: &mut ContextChecker) {
         } else {
             frontend_tools(checker, parent(&path))
         };
-        // A committed default of the front-end build tool beside it (see above); `*.local`
-        // files never are.
-        if !name.ends_with(b".local") && tools.iter().any(|default| default(name)) {
+        // A committed default of the front-end build tool beside it (see above).
+        if is_default_of(name, &tools) {
             continue;
         }
         let line = if !tools.is_empty() && name.ends_with(b".local") {

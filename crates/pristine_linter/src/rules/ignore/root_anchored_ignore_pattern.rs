@@ -11,8 +11,8 @@ declare_rule! {
     /// (`src/app/__pycache__`), and names them.
     ///
     /// Only deeper matches that are junk wherever they are count: bytecode, virtualenvs,
-    /// tool caches, VCS and editor directories, build output, `.env` files, editor and OS
-    /// files. A pattern such as `core`, `tests` or `README.md` usually means the root entry
+    /// tool caches, VCS and editor directories, build output, `.env` files (not the defaults a
+    /// front-end build reads, see `dotenv-file`), editor and OS files. A pattern such as `core`, `tests` or `README.md` usually means the root entry
     /// only (a data directory, the top-level test suite), and `src/core/` is source code, so
     /// such deeper matches are not reported. Paths inside a directory another rule reports
     /// as a whole (`node_modules/…/dist`) and paths below a top-level directory the pattern
@@ -159,7 +159,7 @@ fn is_junk(checker: &ContextChecker, entry: &pristine_context::Entry) -> bool {
     if entry.kind == pristine_context::EntryKind::Dir {
         return checker.containers.contains_key(&entry.path);
     }
-    dotenv_file::is_dotenv(name)
+    dotenv_file::is_dotenv(name) && !dotenv_file::is_frontend_default(checker, &entry.path)
         || editor_os_junk::is_junk_file(name)
         || tool_cache::is_tool_file(name)
         || name.ends_with(b".pyc")
