@@ -476,7 +476,10 @@ pub fn discover(
     extra_excludes: &[String],
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> (Vec<Build>, Vec<DiscoveryIssue>) {
-    let mut dockerfiles = BTreeSet::new();
+    // Collected, then sorted and deduplicated once: a `BTreeSet` compared long paths component
+    // by component on every insert (12 000 instructions per insert for the corpus's 251
+    // Dockerfiles, on the serial path); a sort of the usually sorted input takes one pass.
+    let mut dockerfiles = Vec::new();
     let mut compose_files = BTreeSet::new();
     let mut issues = Vec::new();
     for path in paths {
@@ -490,7 +493,7 @@ pub fn discover(
             compose_files.insert(path.clone());
         } else if path.exists() {
             // An explicitly named file is a Dockerfile whatever its name.
-            dockerfiles.insert(path.clone());
+            dockerfiles.push(path.clone());
         } else {
             issues.push(DiscoveryIssue {
                 path: path.clone(),
@@ -499,7 +502,9 @@ pub fn discover(
         }
     }
 
-    let mut builds = BTreeSet::new();
+    dockerfiles.sort();
+    dockerfiles.dedup();
+    let mut builds = Vec::new();
     let mut built_by_compose = BTreeSet::new();
     for compose_file in &compose_files {
         let text = match fs::read_to_string(compose_file) {
@@ -532,7 +537,7 @@ pub fn discover(
                         continue;
                     }
                     built_by_compose.insert(same_file_key(&build.dockerfile));
-                    builds.insert(build);
+                    builds.push(build);
                 }
             }
             Err(issue) => issues.push(issue),
@@ -542,10 +547,12 @@ pub fn discover(
         // Without compose builds there is nothing to compare with, and `canonicalize` costs a
         // `readlink` per path component (2 056 of them for the corpus's 251 Dockerfiles).
         if built_by_compose.is_empty() || !built_by_compose.contains(&same_file_key(&dockerfile)) {
-            builds.insert(Build::by_convention(dockerfile));
+            builds.push(Build::by_convention(dockerfile));
         }
     }
-    (builds.into_iter().collect(), issues)
+    builds.sort();
+    builds.dedup();
+    (builds, issues)
 }
 
 /// A key under which two spellings of one file compare equal (`./a/Dockerfile`, `a/Dockerfile`).
