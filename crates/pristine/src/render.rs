@@ -191,7 +191,11 @@ fn level(severity: Severity) -> Level<'static> {
 
 pub(crate) fn display_path(path: &Path) -> String {
     let shown = path.strip_prefix("./").unwrap_or(path);
-    shown.display().to_string()
+    // A UTF-8 path as is; `Display` replaces invalid bytes character by character, which was
+    // 1 % of the corpus lint (once per finding, on the serial path) for paths that have none.
+    shown
+        .to_str()
+        .map_or_else(|| shown.display().to_string(), str::to_owned)
 }
 
 /// rustc/ruff-style code frames.

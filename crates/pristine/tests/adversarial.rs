@@ -589,6 +589,36 @@ fn non_utf8_names_are_kept_byte_for_byte() {
     );
 }
 
+/// A Dockerfile whose text is not UTF-8, at a path that is not either: linted with each invalid
+/// byte read as U+FFFD (what `from_utf8_lossy` gives; the fast path for valid files must not
+/// change that), and named by the lossy path in the report.
+#[test]
+fn a_non_utf8_dockerfile_is_linted_lossily() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let name = OsStr::from_bytes(b"Dockerfile.caf\xe9");
+    fs::write(
+        root.join(name),
+        b"FROM python:3.12-slim\nLABEL note=\"caf\xe9\"\nFOO bar\xff\n",
+    )
+    .unwrap();
+    let run = pristine_as(
+        root,
+        &[
+            OsStr::new("check"),
+            OsStr::new("--no-context"),
+            OsStr::new("--output-format"),
+            OsStr::new("concise"),
+            name,
+        ],
+        SMALL,
+        None,
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    says(&run, "stdout", "Dockerfile.caf\u{fffd}:3:1: DF001");
+    says(&run, "stdout", "FOO");
+}
+
 /// A tmpfs when there is one: creating and removing a million inodes there takes seconds, not
 /// the half minute a journaled disk takes.
 fn big_tempdir() -> tempfile::TempDir {

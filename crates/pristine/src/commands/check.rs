@@ -256,7 +256,12 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Outcome> {
             .collect();
         let lint = |path: &Path| {
             std::fs::read(path).map(|bytes| {
-                let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
+                // Valid UTF-8 (nearly every file) is checked by `from_utf8`'s fast validation
+                // and kept as is; only an invalid file pays for the lossy copy.
+                let text: Arc<str> = match String::from_utf8(bytes) {
+                    Ok(text) => text.into(),
+                    Err(err) => String::from_utf8_lossy(err.as_bytes()).into(),
+                };
                 let found = pristine_linter::check_dockerfile(path, &text, &settings.linter);
                 // The line index is built here, in parallel, not on the serial path below.
                 let index = LineIndex::new(&text);
