@@ -120,6 +120,13 @@ fn check(dir: &Path, platform: &str) -> String {
     out
 }
 
+/// Fails naming the first of `needles` that `out` contains (`what`: "leaked", "reported").
+fn assert_absent(out: &str, needles: &[&str], what: &str) {
+    for needle in needles {
+        assert!(!out.contains(needle), "{needle} {what}:\n{out}");
+    }
+}
+
 #[test]
 fn host_venv_copied_without_dockerignore() {
     let macho = macho_arm64_bundle();
@@ -187,16 +194,18 @@ fn secrets_are_redacted() {
         ),
     ]);
     let out = check(dir.path(), "linux/amd64");
-    for secret in [
-        "hunter2",
-        "sk-live",
-        "secret-material",
-        "abc123secret",
-        "secretvalue",
-        "Ym9iOmh1bnRlcjI",
-    ] {
-        assert!(!out.contains(secret), "{secret} leaked:\n{out}");
-    }
+    assert_absent(
+        &out,
+        &[
+            "hunter2",
+            "sk-live",
+            "secret-material",
+            "abc123secret",
+            "secretvalue",
+            "Ym9iOmh1bnRlcjI",
+        ],
+        "leaked",
+    );
     insta::assert_snapshot!(out);
 }
 
@@ -385,14 +394,16 @@ fn frontend_env_defaults_are_not_secrets() {
         ),
     ]);
     let out = check(dir.path(), "linux/amd64");
-    for quiet in [
-        "web/.env`",
-        "web/.env.production",
-        "ui/.env.staging",
-        "cra/.env.development",
-    ] {
-        assert!(!out.contains(quiet), "{quiet} reported:\n{out}");
-    }
+    assert_absent(
+        &out,
+        &[
+            "web/.env`",
+            "web/.env.production",
+            "ui/.env.staging",
+            "cra/.env.development",
+        ],
+        "reported",
+    );
     insta::assert_snapshot!(out);
 }
 
