@@ -353,3 +353,34 @@ fn no_fix_joins_an_open_continuation_found_by_fuzzing() {
         }
     }
 }
+
+/// PY010's fix inserts ` --no-cache-dir` after `install` as written. In an `sh -c` script whose
+/// argument is a quoted string run into an unquoted word (`"pip3 install --no -c "pip3`), the
+/// nested words map only to the whole argument, and the insertion landed after it, outside the
+/// script: the finding came back every round and `fix_dockerfile` gave up on the file (the
+/// fuzzer's `fix_converge`). Such a finding is still reported, without a fix; a plain
+/// `sh -c "pip install …"` keeps its fix, inside the quotes.
+#[test]
+fn pip_cache_fix_stays_inside_a_nested_script_found_by_fuzzing() {
+    use pristine_linter::fix::{FixMode, fix_dockerfile};
+    let name = Path::new("Dockerfile");
+    let settings = LinterSettings::default();
+    let odd = "FROM python:3.12-slim\nRUN /bin/bash -c \"pip3 install --no -c \"pip3 install -r req.txt\"\n";
+    let py010: Vec<Diagnostic> = check_dockerfile(name, odd, &settings)
+        .into_iter()
+        .filter(|d| d.rule.code == "PY010")
+        .collect();
+    assert_eq!(py010.len(), 1);
+    assert!(py010[0].fix.is_none(), "{:?}", py010[0].fix);
+    assert!(fix_dockerfile(name, odd, &settings, FixMode::Unsafe).is_ok());
+
+    let plain = "FROM python:3.12-slim\nRUN sh -c \"pip install -r req.txt\"\n";
+    let fixed = fix_dockerfile(name, plain, &settings, FixMode::Unsafe).unwrap();
+    assert!(
+        fixed
+            .text
+            .contains("RUN sh -c \"pip install --no-cache-dir -r req.txt\""),
+        "{}",
+        fixed.text
+    );
+}

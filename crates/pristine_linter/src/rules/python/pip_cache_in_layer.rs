@@ -86,7 +86,20 @@ pub(crate) fn pip_cache_in_layer(checker: &mut Checker) {
             {
                 continue;
             }
-            let install = pip.invocation.subcommands.first().map(|w| w.range);
+            // The fix inserts after `install` as written in the Dockerfile. In an `sh -c`
+            // script whose argument is not one quoted string (`"pip3 install -c "pip3`), the
+            // nested words map only to the whole argument: inserting at its end lands outside
+            // the script and the finding never goes (fuzzing, `fix_converge`). So only where
+            // the word's range holds exactly the word.
+            let install = pip
+                .invocation
+                .subcommands
+                .first()
+                .filter(|w| {
+                    checker.source.get(std::ops::Range::<usize>::from(w.range))
+                        == Some(w.raw.as_str())
+                })
+                .map(|w| w.range);
             found.push((pip.invocation.command.range, install));
         }
     }
