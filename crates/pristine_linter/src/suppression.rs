@@ -483,23 +483,20 @@ fn unused_diagnostics(
     }
     // No fix at all where the comment is not one to BuildKit or the shell: rewriting the code
     // list would change the instruction as much as deleting it.
-    let fix = if item.removal.is_none() {
-        None
-    } else if unused.len() == item.codes.len() {
-        item.removal.map(Edit::deletion)
-    } else {
-        let keep: Vec<&str> = item
-            .codes
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| !unused.contains(j))
-            .map(|(_, c)| c.code.as_str())
-            .collect();
-        Some(Edit::replacement(
-            keep.join(", "),
-            item.list_range.unwrap_or(item.range),
-        ))
-    };
+    let fix = item.removal.map(|removal| {
+        if unused.len() == item.codes.len() {
+            Edit::deletion(removal)
+        } else {
+            let keep: Vec<&str> = item
+                .codes
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| !unused.contains(j))
+                .map(|(_, c)| c.code.as_str())
+                .collect();
+            Edit::replacement(keep.join(", "), item.list_range.unwrap_or(item.range))
+        }
+    });
     unused
         .into_iter()
         .filter_map(|j| item.codes.get(j))
